@@ -1,0 +1,47 @@
+# Bedside — the commands people rely on. Everything installs into .venv from requirements.lock.
+#   make demo    the simulated panel (real firmware on the MicroPython unix port) driving the host
+#   make test    the whole test suite (CPython and MicroPython)
+#   make bench   the budgets in shared/design/ARCHITECTURE.md, as measured
+#   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
+#   make vectors regenerate the protocol's golden vectors
+#   make lock    re-pin requirements.lock from requirements.in
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench mpy vectors lock clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bedside needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/bedside demo
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m tests.bench
+
+mpy: $(STAMP)
+	$(PY) -m bedside.tools.mpy build/mpy
+
+vectors: $(STAMP)
+	$(PY) protocol/gen_vectors.py
+
+lock:
+	$(PYTHON) -m venv /tmp/bedside-lock && /tmp/bedside-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Pinned environment for make test / make demo. Regenerate with: make lock"; \
+	  /tmp/bedside-lock/bin/pip freeze; } > requirements.lock
+	rm -rf /tmp/bedside-lock
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

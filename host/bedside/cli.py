@@ -1,0 +1,129 @@
+"""The `bedside` command: every action of the workstation, headless."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import time
+
+import typer
+
+from bedside.link import LinkError, PanelLink
+from bedside.sim import DEFAULT_HEAP, PanelDied, PanelSim
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Bedside: the workstation side of the cath-lab bedside assistant.",
+)
+
+PORT_HELP = "Serial port of the panel: a board's /dev/ttyACM0, or the path `bedside panel-sim` printed."
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def describe(reply: dict) -> str:
+    """One line naming the panel from its handshake reply."""
+    return (
+        f"panel {reply['device_id']}: firmware {reply['firmware']}, protocol v{reply['version']}, "
+        f"clinical content {reply['content']}, max frame {reply['max_frame']} bytes"
+    )
+
+
+@app.command("panel-sim")
+def panel_sim(
+    flash: str = typer.Option(None, help="Flash image file (kept between runs). Default: in the user data dir."),
+    heap: str = typer.Option(DEFAULT_HEAP, help="MicroPython heap, e.g. 128wK (the board's budget)."),
+    touch: str = typer.Option(None, help="JSON file of presses [[t_ms, x, y], ...] to replay."),
+):
+    """Start the simulated panel (the real firmware on MicroPython) and print its serial port."""
+    from bedside.paths import user_data_dir
+
+    if flash is None:
+        flash = str(user_data_dir() / "panel-sim-flash.img")
+    sim = PanelSim(flash=flash, heap=heap, touch_script=touch)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+    try:
+        sim.start().wait_ready()
+        typer.echo(sim.port)
+        typer.echo(f"simulated panel running (flash {sim.flash}, log {sim.log_path}); Ctrl-C stops it", err=True)
+        while not stop:
+            sim.check_alive()
+            time.sleep(0.2)
+    except PanelDied as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+
+
+@app.command("hello")
+def hello(
+    port: str = typer.Option(..., "--port", "-p", help=PORT_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the handshake reply as JSON."),
+    timeout: float = typer.Option(1.0, help="Seconds to wait for each answer."),
+):
+    """Connect to a panel, perform the handshake and print its answer."""
+    try:
+        with PanelLink(port, timeout=timeout) as link:
+            reply = link.hello()
+    except LinkError as e:
+        _fail(str(e))
+    typer.echo(json.dumps(reply, sort_keys=True) if as_json else describe(reply))
+
+
+app.command("connect", help="Same as `hello`.")(hello)
+
+
+@app.command("ping")
+def ping(
+    port: str = typer.Option(..., "--port", "-p", help=PORT_HELP),
+    count: int = typer.Option(4, help="Number of pings."),
+):
+    """Ping a panel and print round-trip times and its link counters."""
+    try:
+        with PanelLink(port) as link:
+            link.hello()
+            for i in range(count):
+                t0 = time.perf_counter()
+                reply = link.ping(i.to_bytes(4, "big"))
+                ms = (time.perf_counter() - t0) * 1000
+                typer.echo(f"pong {i}: {ms:.2f} ms (panel: {reply['rx_frames']} frames, {reply['rx_dropped']} dropped)")
+    except LinkError as e:
+        _fail(str(e))
+
+
+@app.command("demo")
+def demo(
+    pings: int = typer.Option(5, help="Pings to exchange before stopping."),
+):
+    """Start the simulated panel and talk to it through its serial port, as to a board."""
+    typer.echo("starting the simulated panel (the real firmware on the MicroPython unix port)...")
+    try:
+        with PanelSim(open_serial=False) as sim:
+            sim.wait_ready()
+            typer.echo(f"panel is on {sim.port}")
+            with PanelLink(sim.port) as link:
+                typer.echo(describe(link.hello()))
+                for i in range(pings):
+                    t0 = time.perf_counter()
+                    reply = link.ping(b"demo %d" % i)
+                    ms = (time.perf_counter() - t0) * 1000
+                    typer.echo(f"ping {i}: answered in {ms:.2f} ms, panel received {reply['rx_frames']} frames")
+    except (LinkError, PanelDied) as e:
+        _fail(str(e))
+    typer.echo("demo done: the panel was stopped and its simulated flash discarded")
+
+
+def main():
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

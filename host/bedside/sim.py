@@ -1,0 +1,147 @@
+"""The simulated panel: the real firmware on the MicroPython unix port behind a pseudo-terminal.
+
+Follows the pty recipe in shared/design/MICROPYTHON.md: raw mode at once, a
+non-blocking master shared with the child, the host's serial port opened before
+the firmware starts when a caller wants one, the firmware's output in a log file,
+the master kept open until the end, the process killed by PID on the way out.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import tty
+from pathlib import Path
+
+from bedside.paths import FIRMWARE_DIR, PROTOCOL_DIR, tool
+
+BOOT_LINE = "bedside panel"
+DEFAULT_HEAP = "128wK"  # the board's budget (shared/design/ARCHITECTURE.md)
+
+
+class PanelDied(RuntimeError):
+    """The firmware process ended; the message carries its log."""
+
+
+class PanelSim:
+    """Start, watch and stop one simulated panel.
+
+    Args:
+        workdir: where the flash image, log and display memory live (a temp dir by default).
+        flash: the flash image file; kept between runs when given.
+        heap: MicroPython heap size, e.g. "128wK".
+        open_serial: open the host's pyserial port before the firmware starts (tests).
+        touch_script: path of a JSON list [[t_ms, x, y], ...] of presses to replay.
+        mpy_dir: run compiled .mpy files from this directory instead of the sources.
+    """
+
+    def __init__(self, workdir=None, flash=None, heap=DEFAULT_HEAP, open_serial=False,
+                 touch_script=None, mpy_dir=None, baudrate=115200):
+        self._tmp = None
+        if workdir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="bedside-sim-")
+            workdir = self._tmp.name
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.flash = Path(flash) if flash else self.workdir / "flash.img"
+        self.gram = self.workdir / "display.rgb565"
+        self.log_path = self.workdir / "panel.log"
+        self.heap = heap
+        self.open_serial = open_serial
+        self.touch_script = touch_script
+        self.mpy_dir = Path(mpy_dir).resolve() if mpy_dir else None
+        self.baudrate = baudrate
+        self.master = None
+        self.port = None
+        self.serial = None
+        self.proc = None
+
+    def command(self, master_fd: int) -> list[str]:
+        # A board runs main.py as source; with mpy_dir everything it imports is .mpy
+        # (main.py's own folder comes first on MicroPython's path, so it runs from there).
+        main = (self.mpy_dir or FIRMWARE_DIR) / "main.py"
+        args = [str(tool("micropython")), "-X", f"heapsize={self.heap}", str(main), f"fd:{master_fd}",
+                "--flash", str(self.flash), "--gram", str(self.gram)]
+        if self.touch_script:
+            args += ["--touch", str(self.touch_script)]
+        return args
+
+    def env(self) -> dict:
+        path = [str(self.mpy_dir)] if self.mpy_dir else [str(FIRMWARE_DIR), str(PROTOCOL_DIR)]
+        return dict(os.environ, MICROPYPATH=":".join(path))
+
+    def start(self) -> "PanelSim":
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        os.set_blocking(master, False)
+        self.master = master
+        self.port = os.ttyname(slave)
+        if self.open_serial:
+            import serial
+
+            self.serial = serial.Serial(self.port, self.baudrate, timeout=0.05)
+        os.close(slave)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                self.command(master), pass_fds=[master], stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, env=self.env(), cwd=self.workdir,
+                start_new_session=True,
+            )
+        return self
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def check_alive(self):
+        """Raise PanelDied with the firmware's log if the process has ended."""
+        if not self.alive():
+            code = self.proc.returncode if self.proc else None
+            raise PanelDied(f"simulated panel exited with {code}; its log:\n{self.log_text()}")
+
+    def wait_ready(self, timeout: float = 10.0) -> "PanelSim":
+        """Wait until the firmware has booted (its boot line is in the log)."""
+        deadline = time.monotonic() + timeout
+        while BOOT_LINE not in self.log_text():
+            self.check_alive()
+            if time.monotonic() > deadline:
+                raise PanelDied(f"simulated panel did not boot in {timeout}s; its log:\n{self.log_text()}")
+            time.sleep(0.02)
+        return self
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the firmware process has used, from /proc."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        if self.serial is not None:
+            self.serial.close()
+            self.serial = None
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

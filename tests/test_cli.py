@@ -1,0 +1,66 @@
+"""The `bedside` command as a user runs it: panel-sim, hello/connect, ping, demo, and their errors.
+
+Each test runs the installed console script in a subprocess, exactly as typed.
+Run alone: .venv/bin/pytest tests/test_cli.py
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BEDSIDE = str(Path(sys.executable).parent / "bedside")
+pytestmark = pytest.mark.micropython
+
+
+def bedside(*args, timeout=60):
+    return subprocess.run([BEDSIDE, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def children_of(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def test_panel_sim_prints_its_port_serves_hello_and_cleans_up(tmp_path):
+    proc = subprocess.Popen(
+        [BEDSIDE, "panel-sim", "--flash", str(tmp_path / "flash.img")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        port = proc.stdout.readline().strip()
+        assert port.startswith("/dev/pts/"), proc.stderr.read() if proc.poll() is not None else port
+        firmware = children_of(proc.pid)
+        assert len(firmware) == 1
+        res = bedside("hello", "--port", port, "--json")
+        assert res.returncode == 0, res.stderr
+        reply = json.loads(res.stdout)
+        assert reply["version"] == 1 and reply["device_id"].startswith("sim-")
+        res = bedside("connect", "--port", port)
+        assert res.returncode == 0 and res.stdout.startswith(f"panel {reply['device_id']}: firmware ")
+        res = bedside("ping", "--port", port, "--count", "3")
+        assert res.returncode == 0 and res.stdout.count("pong") == 3
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+    time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{firmware[0]}") or "Z" in Path(f"/proc/{firmware[0]}/stat").read_text().split()[2]
+    assert proc.returncode == 0
+
+
+def test_hello_on_a_missing_port_says_so():
+    res = bedside("hello", "--port", "/dev/no-such-panel")
+    assert res.returncode == 1
+    assert "cannot open /dev/no-such-panel" in res.stderr
+
+
+def test_demo_runs_the_simulated_panel_end_to_end():
+    res = bedside("demo", "--pings", "2")
+    assert res.returncode == 0, res.stderr
+    assert "firmware" in res.stdout and "protocol v1" in res.stdout
+    assert res.stdout.count("answered in") == 2
