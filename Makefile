@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m tests.bench
+	$(PY) tests/bench.py
 
 mpy: $(STAMP)
 	$(PY) -m bedside.tools.mpy build/mpy
