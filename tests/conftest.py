@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# MicroPython-only modules (they import board modules); tests/test_micropython.py runs them there.
+collect_ignore = ["mponly"]
 sys.path.insert(0, str(ROOT / "tests" / "portable"))
 
 MICROPYTHON = Path(sys.executable).parent / "micropython"

@@ -65,6 +65,8 @@ def _pack(o, out, depth):
         _head(out, len(o), 0x80, 15, None, 0xDE, 0xDF)
         items = []
         for k in o:
+            if type(k) is not int and type(k) is not str:
+                raise TypeError("msgpack map keys must be int or str, not %s" % type(k).__name__)
             kb = bytearray()
             _pack(k, kb, depth + 1)
             items.append((bytes(kb), o[k]))
@@ -130,6 +132,44 @@ _WIDTH = {
 }
 
 
+def _utf8_ok(b):
+    """True if b is well-formed UTF-8 (RFC 3629 §4), as CPython's decoder requires.
+
+    MicroPython's str(b, "utf-8") accepts overlong forms, surrogates and code
+    points above U+10FFFF; refusing them here makes both runtimes agree.
+    """
+    n = len(b)
+    i = 0
+    while i < n:
+        c = b[i]
+        if c < 0x80:
+            i += 1
+            continue
+        if 0xC2 <= c <= 0xDF:
+            k, lo, hi = 1, 0x80, 0xBF
+        elif c == 0xE0:
+            k, lo, hi = 2, 0xA0, 0xBF  # no overlong 3-byte form
+        elif c == 0xED:
+            k, lo, hi = 2, 0x80, 0x9F  # no surrogate
+        elif 0xE1 <= c <= 0xEF:
+            k, lo, hi = 2, 0x80, 0xBF
+        elif c == 0xF0:
+            k, lo, hi = 3, 0x90, 0xBF  # no overlong 4-byte form
+        elif 0xF1 <= c <= 0xF3:
+            k, lo, hi = 3, 0x80, 0xBF
+        elif c == 0xF4:
+            k, lo, hi = 3, 0x80, 0x8F  # nothing above U+10FFFF
+        else:
+            return False
+        if i + k >= n or not lo <= b[i + 1] <= hi:
+            return False
+        for j in range(i + 2, i + k + 1):
+            if not 0x80 <= b[j] <= 0xBF:
+                return False
+        i += k + 1
+    return True
+
+
 def _unpack(data, i, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError(E_DECODE, "msgpack nested deeper than %d" % MAX_DEPTH)
@@ -169,9 +209,13 @@ def _unpack(data, i, depth):
         if kind == "bin":
             return raw, i + n
         try:
-            return str(raw, "utf-8"), i + n
+            s = str(raw, "utf-8")
         except UnicodeError:
+            s = None
+        # len(s) < n: some non-ASCII text, which MicroPython's str() checks loosely.
+        if s is None or (len(s) != n and not _utf8_ok(raw)):
             raise ProtocolError(E_DECODE, "invalid UTF-8 in msgpack str")
+        return s, i + n
     # Every element takes at least one byte: a count beyond the data left is refused
     # before anything is allocated for it.
     if n > len(data) - i:

@@ -6,17 +6,33 @@
 # its requests and matches replies by seq; a reply to an older request is stale.
 
 from bedlink import PROTOCOL_VERSION, messages
-from bedlink.errors import ProtocolError, E_INTERNAL, E_UNKNOWN_TYPE, E_VERSION
+from bedlink.errors import ProtocolError, E_INTERNAL, E_SHAPE, E_UNKNOWN_TYPE, E_VERSION
 from bedlink.framing import DEFAULT_MAX_PAYLOAD, FrameDecoder, encode_frame
 
 VERSION_MIN = 1  # the oldest protocol version this build speaks
 VERSION_MAX = PROTOCOL_VERSION
+MIN_FRAME = 256  # smallest max_frame a side may state: every error message fits in it
 
 
 def error_frame(seq, code, reason, max_payload=DEFAULT_MAX_PAYLOAD):
     """The frame of an error message {code, reason} answering request `seq`."""
-    reason = reason[:160]
+    reason = _clip(reason, 160)
     return encode_frame(messages.encode("error", seq, {"code": code, "reason": reason}), max_payload)
+
+
+def _clip(text, limit):
+    """`text` cut to at most `limit` UTF-8 bytes, on a character boundary.
+
+    The reason field is limited in bytes: cutting characters let a non-ASCII
+    reason overflow it, and the error reply itself then raised out of feed().
+    """
+    b = text.encode("utf-8")
+    if len(b) <= limit:
+        return text
+    i = limit
+    while i > 0 and b[i] & 0xC0 == 0x80:  # b[i] continues a character cut in two
+        i -= 1
+    return str(b[:i], "utf-8")
 
 
 class Responder:
@@ -64,11 +80,14 @@ class Responder:
                 if fn is None:
                     raise ProtocolError(E_UNKNOWN_TYPE, "'%s' is not a request the panel answers" % name)
                 reply = fn(fields)
-            return encode_frame(messages.encode(messages.REPLY[name], seq, reply), self._limit())
         except ProtocolError as e:
             return error_frame(seq, e.code, e.reason, limit)
         except Exception as e:  # a bug in a handler must cost one error reply, not the panel
             return error_frame(seq, E_INTERNAL, "%s: %s" % (type(e).__name__, e), limit)
+        try:
+            return encode_frame(messages.encode(messages.REPLY[name], seq, reply), self._limit())
+        except Exception as e:  # the panel built a reply it cannot send: its fault, not the host's
+            return error_frame(seq, E_INTERNAL, "reply not sent: %s" % e, limit)
 
     def _limit(self):
         if self.peer_max:
@@ -76,6 +95,8 @@ class Responder:
         return self.decoder.max_payload
 
     def _hello(self, f):
+        if f["max_frame"] < MIN_FRAME:
+            raise ProtocolError(E_SHAPE, "max_frame must be at least %d" % MIN_FRAME)
         if f["vmin"] > VERSION_MAX or f["vmax"] < VERSION_MIN or f["vmin"] > f["vmax"]:
             raise ProtocolError(E_VERSION, "panel speaks versions %d..%d" % (VERSION_MIN, VERSION_MAX))
         self.version = min(f["vmax"], VERSION_MAX)
