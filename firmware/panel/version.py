@@ -1,6 +1,5 @@
 # panel/version.py — what the panel reports about itself in the handshake.
 
+from panel.content import CONTENT_VERSION  # the clinical content built into this firmware
+
 FIRMWARE_VERSION = "0.1.0"
-# Version of the clinical content (scores, checklists) built into this firmware.
-# "none": this build carries no clinical content yet.
-CONTENT_VERSION = "none"

@@ -1,0 +1,241 @@
+# panel/case.py — a case is an append-only list of events; what the screen shows is their replay.
+#
+# Nothing is ever edited or deleted: a correction is a new event, and undo is an
+# event naming the one it cancels (the replay leaves the cancelled one out). An
+# event is checked against the state before it is appended, so the list only
+# ever holds events that replay cleanly. A case records the content version it
+# opened with and is never continued with other content.
+#
+# Events are flat dicts of str/int values (they go to the journal and the wire):
+#   every event   seq (1, 2, ...), t (ms ticks), k (kind)
+#   open          case, cv (content version), fw (firmware version)
+#   finding       f (finding id), v (value, or None: unknown again), src (optional)
+#   profile       p (operator profile dict, see panel/profile.py), src ("host"|"entered")
+#   score_viewed  score (score id)
+#   cl_start      cl (checklist id): start a checklist (none may be running)
+#   strategy      to (checklist id, optional), why (text): leave the running checklist
+#                 as it stands and start another (or none); the change is itself an event
+#   confirm, decide, measure, skip, defer, timer_start, timer_stop, timer_alert,
+#   abandon, reset
+#                 checklist events, passed to the running checklist (panel/checklist.py)
+#   note          text: on the current checklist item, or on the case when none runs
+#   outcome       o (outcome id, panel/content/outcomes.py), v (value)
+#   undo          ref (seq of the event it cancels)
+#   close         the case ends; outcomes and notes may still be added
+
+from panel.checklist import ChecklistError, Run
+from panel.content import CONTENT_VERSION
+from panel.content.checklists import load as load_checklist
+from panel.content.outcomes import MANY, OUTCOMES
+from panel.content.scores import SCORES
+from panel.findings import FindingError, Findings, check_answer
+from panel.profile import apply_profile
+from panel.version import FIRMWARE_VERSION
+
+CHECKLIST_EVENTS = ("confirm", "decide", "measure", "skip", "defer", "timer_start", "timer_stop",
+                    "timer_alert", "abandon", "reset")
+AFTER_CLOSE = ("outcome", "note", "undo")
+
+_OUTCOME = {}
+for _o in OUTCOMES:
+    _OUTCOME[_o[0]] = _o
+_SCORE_IDS = tuple(s["id"] for s in SCORES)
+
+
+class CaseError(ValueError):
+    """An event the case cannot take now; the message says why. Nothing was recorded."""
+
+
+class CaseState:
+    """Everything the screens show, built only by apply()-ing events in order."""
+
+    def __init__(self, loader=load_checklist):
+        self.loader = loader
+        self.case_id = None
+        self.content = None
+        self.findings = Findings()
+        self.viewed = []  # score ids, in the order first viewed
+        self.runs = []  # [checklist id, Run, seq of its start], oldest first
+        self.active = None  # the Run in progress, or None
+        self.strategy = []  # (seq, t, from checklist id, to checklist id, why)
+        self.outcomes = {}
+        self.complications = []
+        self.notes = []  # (seq, t, text): notes on the case itself
+        self.closed = False
+
+    def apply(self, ev):
+        k = ev["k"]
+        if self.case_id is None and k != "open":
+            raise CaseError("a case starts with an open event")
+        if self.closed and k not in AFTER_CLOSE:
+            raise CaseError("the case is closed: only outcomes and notes can be added")
+        fn = getattr(self, "_" + k, None)
+        if k in CHECKLIST_EVENTS:
+            fn = self._checklist
+        if fn is None:
+            raise CaseError("unknown event kind %r" % (k,))
+        try:
+            fn(ev)
+        except (ChecklistError, FindingError) as e:
+            raise CaseError(str(e))
+
+    def _open(self, ev):
+        if self.case_id is not None:
+            raise CaseError("the case is already open")
+        if ev["cv"] != CONTENT_VERSION:
+            raise CaseError("case %s was opened with content %s; this panel carries %s: it can be "
+                            "read on the host, not continued here" % (ev["case"], ev["cv"], CONTENT_VERSION))
+        self.case_id = ev["case"]
+        self.content = ev["cv"]
+
+    def _finding(self, ev):
+        self.findings.set(ev["f"], ev.get("v"), ev.get("src"))
+
+    def _profile(self, ev):
+        apply_profile(self.findings, ev["p"], ev.get("src", "host"))
+
+    def _score_viewed(self, ev):
+        if ev["score"] not in _SCORE_IDS:
+            raise CaseError("no score named %r" % (ev["score"],))
+        if ev["score"] not in self.viewed:
+            self.viewed.append(ev["score"])
+
+    def _start(self, cid, ev):
+        try:
+            data = self.loader(cid)
+        except ValueError:
+            raise CaseError("no checklist named %r" % (cid,))
+        run = Run(data, ev["t"])
+        self.runs.append([cid, run, ev["seq"]])
+        self.active = run
+
+    def _cl_start(self, ev):
+        if self.active is not None and self.active.end is None:
+            raise CaseError("checklist %s is still running: finish it, abandon it or change strategy"
+                            % self.runs[-1][0])
+        self._start(ev["cl"], ev)
+
+    def _strategy(self, ev):
+        was = self.runs[-1][0] if self.active is not None and self.active.end is None else None
+        to = ev.get("to")
+        if to is not None:
+            self._start(to, ev)
+        else:
+            self.active = None
+        self.strategy.append((ev["seq"], ev["t"], was, to, ev.get("why", "")))
+
+    def _checklist(self, ev):
+        if self.active is None:
+            raise CaseError("no checklist is running")
+        self.active.apply(ev)
+
+    def _note(self, ev):
+        text = ev.get("text")
+        if type(text) is not str or not text:
+            raise CaseError("a note needs text")
+        if self.active is not None and self.active.end is None and not self.closed:
+            self.active.apply(ev)
+        else:
+            self.notes.append((ev["seq"], ev["t"], text))
+
+    def _outcome(self, ev):
+        entry = _OUTCOME.get(ev["o"])
+        if entry is None:
+            raise CaseError("no outcome named %r" % (ev["o"],))
+        v = ev.get("v")
+        check_answer(entry, v)
+        if ev["o"] in MANY:
+            if v is None or v in self.complications:
+                raise CaseError("%s %r is already recorded (undo it to remove it)" % (ev["o"], v))
+            self.complications.append(v)
+        elif v is None:
+            self.outcomes.pop(ev["o"], None)
+        else:
+            self.outcomes[ev["o"]] = v
+
+    def _close(self, ev):
+        self.closed = True
+
+    def procedural_success(self):
+        """'yes' (technical success with no in-hospital MACE), 'no', or None while undecided."""
+        tech = self.outcomes.get("technical_success")
+        mace = self.outcomes.get("in_hospital_mace")
+        if tech == "no" or mace == "yes":
+            return "no"
+        if tech == "yes" and mace == "no":
+            return "yes"
+        return None
+
+
+class Case:
+    """One case: its events and the state they build. record() is the only way in."""
+
+    def __init__(self, loader=load_checklist):
+        self.loader = loader
+        self.events = []
+        self.undone = []  # seqs cancelled by undo events
+        self.state = CaseState(loader)
+
+    @classmethod
+    def open(cls, case_id, t, loader=load_checklist):
+        case = cls(loader)
+        case.record("open", t, {"case": case_id, "cv": CONTENT_VERSION, "fw": FIRMWARE_VERSION})
+        return case
+
+    def record(self, kind, t, fields=None):
+        """Check and append one event; return it. Raises CaseError and records nothing if it does not fit."""
+        ev = {"seq": len(self.events) + 1, "t": t, "k": kind}
+        if fields:
+            for key in fields:
+                if key in ("seq", "t", "k"):
+                    raise CaseError("field %r is set by the case" % key)
+                ev[key] = fields[key]
+        if kind == "undo":
+            self._undo(ev)
+        else:
+            self.state.apply(ev)
+        self.events.append(ev)
+        return ev
+
+    def tick(self, t):
+        """Journal an alert for every running timer past its threshold at tick t; return those events."""
+        run = self.state.active
+        if run is None or run.end is not None:
+            return []
+        return [self.record("timer_alert", t, {"timer": tid}) for tid in run.timer_due(t)]
+
+    def _undo(self, ev):
+        ref = ev.get("ref")
+        target = self.events[ref - 1] if type(ref) is int and 1 <= ref <= len(self.events) else None
+        if target is None:
+            raise CaseError("undo names no event of this case")
+        if target["k"] in ("open", "undo") or ref in self.undone:
+            raise CaseError("event %d cannot be undone" % ref)
+        undone = self.undone + [ref]
+        try:
+            state = self._rebuild(undone)
+        except CaseError as e:
+            raise CaseError("undoing event %d breaks a later step (%s): undo that first" % (ref, e))
+        self.undone = undone
+        self.state = state
+
+    def _rebuild(self, undone):
+        state = CaseState(self.loader)
+        for ev in self.events:
+            if ev["k"] != "undo" and ev["seq"] not in undone:
+                state.apply(ev)
+        return state
+
+    @classmethod
+    def replay(cls, events, loader=load_checklist):
+        """Rebuild a case from its recorded events (after a reboot, or on the host)."""
+        case = cls(loader)
+        for i, ev in enumerate(events):
+            if ev.get("seq") != i + 1:
+                raise CaseError("event %d of the journal carries seq %r" % (i + 1, ev.get("seq")))
+            fields = {}
+            for key in ev:
+                if key not in ("seq", "t", "k"):
+                    fields[key] = ev[key]
+            case.record(ev["k"], ev["t"], fields)
+        return case

@@ -1,0 +1,25 @@
+# panel/content/checklists — the index of technique checklists; each one loads only when it runs.
+#
+# INDEX lists (checklist id, title, module) in the order of shared/clinical/TECHNIQUES.md
+# (A-H). load(cid) imports that one data module on first use, so only the running
+# checklist costs RAM on a board without frozen content. Format: panel/checklist.py.
+
+INDEX = (
+    ("whih", "Wires hand-in-hand (WHIH)", "whih"),
+    ("nre", "Needle re-entry (NRE)", "nre"),
+    ("pob", "Poorman's Outback (POB)", "pob"),
+    ("calcified", "Heavily calcified coronary CTO", "calcified"),
+    ("base", "Balloon-assisted subintimal entry", "base"),
+    ("bam", "Balloon-assisted microdissection", "bam"),
+    ("ivus_btk", "IVUS-first strategy for below-the-knee CTO", "ivus_btk"),
+    ("strategy", "General coronary CTO strategy", "strategy"),
+)
+
+
+def load(cid):
+    """The CHECKLIST dict of checklist cid (ValueError if no such checklist)."""
+    for entry in INDEX:
+        if entry[0] == cid:
+            # a non-empty fromlist makes __import__ return the leaf module on both runtimes
+            return __import__("panel.content.checklists." + entry[2], None, None, ("CHECKLIST",)).CHECKLIST
+    raise ValueError("unknown checklist: %s" % (cid,))

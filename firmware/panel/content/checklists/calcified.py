@@ -1,0 +1,134 @@
+# panel/content/checklists/calcified.py — D. Heavily calcified coronary CTO: crossing and lesion preparation.
+#
+# Data only (format: panel/checklist.py). A guided decision tree, not a fixed list:
+# phase 1 wire crossing (steps 1-3, the wire-crossing timer runs from the cap to the
+# wire across), phase 2 device crossing (4-5), phase 3 lesion preparation (6-8).
+# Every branch and measure traces to shared/clinical/TECHNIQUES.md section D ("d" is
+# its text, "s" its step number; 0: the assessment and the outcome definitions).
+# The lesion findings are entered once on the findings screen, not here.
+
+_OTHER = ("other", "Other")
+
+CHECKLIST = {
+    "id": "calcified",
+    "title": "Heavily calcified coronary CTO",
+    "src": "EuroCTO Club expert review",
+    "ind": "Heavily calcified coronary CTO — crossing and lesion preparation. Heavy calcification"
+    " (angiographic): radiopacity at the lesion before contrast, usually on both sides of the lumen.",
+    "cau": (
+        ("no_high_pressure", "Standing caution when extraplaque: no very high-pressure balloon inflation (risk"
+         " of large perforation).", "reentry"),
+        ("adr_vessel", "ADR needs a large, not heavily calcified distal vessel.", "reentry"),
+        ("intraplaque_first", "Standing caution: intraplaque options first, because extraplaque tracking rules"
+         " out atherectomy and high-pressure balloons afterwards.", "uncrossable"),
+        ("eccentric", "if extraplaque, keep pressure <14 atm; rotational atherectomy only with small burrs"
+         " (<1.5 mm) at the intra-to-extraplaque transition", "eccentric"),
+        ("undilatable", "Undilatable lesion: high-pressure NC / OPN balloon only if the wire is intraplaque;"
+         " IVL if it can be delivered; atherectomy once intraplaque tracking is confirmed by IVUS.", "undilatable"),
+    ),
+    "ok": (
+        ("Technical success", "TIMI 3 antegrade flow and residual stenosis <30 %"),
+        ("Procedural success", "technical success with no in-hospital MACE"),
+    ),
+    "ends": (
+        ("end:technical_success", "Technical success"),
+        ("end:technical_not_met", "Stented; technical success not met"),
+        ("end:not_crossed", "Wire did not cross"),
+        ("end:uncrossable", "Device-uncrossable"),
+        ("end:undilatable", "Undilatable lesion"),
+        ("end:switch:base", "Move the cap: BASE (E)"),
+        ("end:switch:bam", "Microdissection: BAM (F)"),
+    ),
+    "rec": (),
+    "tm": (("wire", "Wire crossing", 1800),),  # alert after 30 min of a wire-crossing attempt
+    "items": (
+        {"id": "assess", "k": "do", "s": 0, "t": "Review dual injection and CCTA",
+         "d": "Assessment: dual injection angiography; CCTA where available (calcium distribution; circumferential"
+         " \"full moon\" calcium; calcified area >50 % of the cross-section). Enter the lesion findings once"
+         " (scores are computed from them)."},
+        # Phase 1 — wire crossing
+        {"id": "cap", "k": "dec", "s": 1, "t": "Penetrate cap, high tip-load wire", "ts": ("wire",),
+         "d": "Proximal cap: penetrate with a high tip-load wire.",
+         "o": (("yes", "Penetrated", "track"), ("no", "Impenetrable", "cap_options"))},
+        {"id": "cap_options", "k": "dec", "s": 1, "t": "Escalate at cap: penetrated?",
+         "d": "If impenetrable, options (pick, log each tried): stiffer wires; more support; penetrating MCs"
+         " (Tornus, Turnpike Gold); move-the-cap / balloon-assisted subintimal entry (BASE, checklist E); Carlino"
+         " (contrast micro-injection); intravascular lithotripsy (IVL); retrograde.",
+         "m": (("tried", "Options tried", (("stiffer", "Stiffer wires"), ("support", "More support"),
+                                            ("penetrating_mc", "Penetrating MC (Tornus, Turnpike Gold)"),
+                                            ("carlino", "Carlino (contrast micro-injection)"),
+                                            ("ivl", "Intravascular lithotripsy (IVL)"),
+                                            ("retrograde", "Retrograde"), _OTHER), 1),),
+         "o": (("yes", "Penetrated", "track"), ("base", "Move the cap: BASE (E)", "end:switch:base"),
+               ("no", "Impenetrable: stop", "end:not_crossed"))},
+        {"id": "track", "k": "dec", "s": 2, "t": "Track intraplaque: wire across?",
+         "d": "Intraplaque tracking (antegrade or retrograde wire escalation) first. Long and/or tortuous segment"
+         " → polymer-jacketed knuckle wire in the extraplaque space.",
+         "o": (("yes", "Across, intraplaque", "device"), ("knuckle", "Long/tortuous: knuckle", "reentry"),
+               ("no", "Extraplaque", "reentry"))},
+        {"id": "reentry", "k": "dec", "s": 3, "t": "Dissect and re-enter: re-entered?",
+         "d": "If intraplaque fails (wire extraplaque): dissection and re-entry (ADR / RDR). ADR needs a large,"
+         " not heavily calcified distal vessel.",
+         "m": (("method", "Method", (("adr", "ADR"), ("rdr", "RDR"), _OTHER), 0),),
+         "o": (("yes", "Re-entered", "device"), ("no", "Not re-entered", "end:not_crossed"))},
+        # Phase 2 — device crossing (after the wire has crossed)
+        {"id": "device", "k": "dec", "s": 4, "t": "Cross with MC or low-profile balloon", "te": ("wire",),
+         "d": "Try to cross with an MC or low-profile balloon. (decision: device-uncrossable?)",
+         "o": (("yes", "Device crossed", "nc"), ("no", "Device-uncrossable", "uncrossable"))},
+        {"id": "uncrossable", "k": "dec", "s": 5, "t": "Escalate stepwise: crossed now?",
+         "d": "Device-uncrossable, stepwise (log each tried): stronger guide support (larger lumen, Amplatz shape);"
+         " low-profile balloon <1.5 mm; guide extension; anchoring balloon; special MCs (Tornus, Turnpike"
+         " Spiral/Gold); balloon-assisted microdissection (BAM, checklist F); rotational / orbital / laser"
+         " atherectomy. Extraplaque alternatives: ADR (BASE, side-BASE, power knuckle), RDR.",
+         "m": (("tried", "Options tried", (("guide_support", "Stronger guide support"),
+                                            ("low_profile", "Low-profile balloon <1.5 mm"),
+                                            ("extension", "Guide extension"), ("anchoring", "Anchoring balloon"),
+                                            ("special_mc", "Special MC (Tornus, Turnpike)"),
+                                            ("atherectomy", "Rotational/orbital/laser atherectomy"),
+                                            ("side_base", "Side-BASE"), ("power_knuckle", "Power knuckle"),
+                                            ("rdr", "RDR"), _OTHER), 1),),
+         "o": (("yes", "Device crossed", "nc"), ("bam", "Microdissection: BAM (F)", "end:switch:bam"),
+               ("base", "ADR: BASE (E)", "end:switch:base"), ("no", "Uncrossable: stop", "end:uncrossable"))},
+        # Phase 3 — lesion preparation
+        {"id": "nc", "k": "do", "s": 6, "t": "Inflate NC balloon 1:1, two views",
+         "d": "Non-compliant balloon sized 1:1 to the vessel; confirm full expansion in two views."},
+        {"id": "expanded", "k": "dec", "s": 7, "t": "Check: balloon fully expanded?",
+         "d": "Balloon fully expanded? yes → stent. no → characterise calcium with IVUS",
+         "o": (("yes", "Fully expanded", "ivus"), ("no", "Not expanded", "calcium"))},
+        {"id": "calcium", "k": "dec", "s": 7, "t": "Characterise calcium with IVUS",
+         "d": "characterise calcium with IVUS",
+         "o": (("superficial", "Superficial concentric", "superficial"),
+               ("eccentric", "Eccentric / nodule", "eccentric"), ("deep", "Deep concentric", "deep"))},
+        {"id": "superficial", "k": "do", "s": 7, "t": "Modify superficial calcium", "nx": "redilate",
+         "d": "superficial concentric calcium (intraplaque): rotational/orbital atherectomy, cutting/scoring"
+         " balloon, high or very high pressure (OPN) balloon, or IVL",
+         "m": (("used", "Used", (("atherectomy", "Rotational/orbital atherectomy"),
+                                  ("cutting", "Cutting/scoring balloon"), ("opn", "High/very high pressure (OPN)"),
+                                  ("ivl", "IVL"), _OTHER), 1),)},
+        {"id": "eccentric", "k": "do", "s": 7, "t": "Treat eccentric calcium/nodule", "nx": "redilate",
+         "d": "eccentric calcium / calcified nodule: IVL; if extraplaque, keep pressure <14 atm; rotational"
+         " atherectomy only with small burrs (<1.5 mm) at the intra-to-extraplaque transition",
+         "m": (("used", "Used", (("ivl", "IVL"), ("small_burr", "Rotational, burr <1.5 mm"), _OTHER), 1),)},
+        {"id": "deep", "k": "do", "s": 7, "t": "Treat deep calcium only if needed",
+         "d": "deep concentric calcium: treat only if it compromises the lumen (small minimal lumen area,"
+         " incomplete balloon expansion in two views)."},
+        # Not a numbered .md decision: after calcium modification the expansion is checked
+        # again (step 7's question); "no" leads to step 8, the undilatable lesion.
+        {"id": "redilate", "k": "dec", "s": 7, "t": "Re-dilate: balloon fully expanded?",
+         "d": "Balloon fully expanded?",
+         "o": (("yes", "Fully expanded", "ivus"), ("no", "Undilatable", "undilatable"))},
+        {"id": "undilatable", "k": "dec", "s": 8, "t": "Escalate undilatable: expanded?",
+         "d": "Undilatable lesion: high-pressure NC / OPN balloon only if the wire is intraplaque; IVL if it can be"
+         " delivered; atherectomy once intraplaque tracking is confirmed by IVUS.",
+         "m": (("tried", "Options tried", (("high_pressure", "High-pressure NC / OPN"), ("ivl", "IVL"),
+                                            ("atherectomy", "Atherectomy"), _OTHER), 1),),
+         "o": (("yes", "Fully expanded", "ivus"), ("no", "Undilatable: stop", "end:undilatable"))},
+        {"id": "ivus", "k": "do", "s": 6, "t": "Image with IVUS before stenting",
+         "d": "IVUS before stenting."},
+        {"id": "stent", "k": "do", "s": 7, "t": "Implant stent",
+         "d": "Balloon fully expanded? yes → stent."},
+        {"id": "tech_ok", "k": "dec", "s": 0, "t": "Check TIMI 3, residual <30 %",
+         "d": "Technical success (coronary): TIMI 3 antegrade flow and residual stenosis <30 %.",
+         "o": (("yes", "Technical success", "end:technical_success"), ("no", "Not met", "end:technical_not_met"))},
+    ),
+}

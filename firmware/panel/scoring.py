@@ -1,0 +1,231 @@
+# panel/scoring.py — one small function computes every score from the findings.
+#
+# Scores are data (panel/content/scores.py). A variable's predicate is read with
+# three-valued logic: True, False, or None when the findings that decide it are
+# unknown. Unknown is never "no": an undecided variable widens the total into a
+# range (its points added to the maximum if positive, to the minimum if
+# negative) and its findings are listed as missing. Points are integers in half
+# points (CL has 1.5-point items), so there are no floats anywhere.
+
+from panel.content.scores import SCORES
+
+TAG_VERIFY = "verify"
+
+
+def truth(pred, findings):
+    """Evaluate a predicate: (True | False | None, finding ids that decided it or are missing)."""
+    op = pred[0]
+    if op == "any" or op == "first":
+        unknown = []
+        seen = []
+        for sub in pred[1:]:
+            val, fids = truth(sub, findings)
+            if val is True and op == "any":
+                return True, fids
+            if val is not None and op == "first":
+                return val, fids
+            if val is None:
+                unknown.extend(fids)
+            else:
+                seen.extend(fids)
+        if unknown:
+            return None, unknown
+        return False, seen
+    if op == "pct_ge":  # successes / cases >= pct %, in integers; no cases last year is "no"
+        num, den, pct = pred[1], pred[2], pred[3]
+        n = findings.get(num)
+        d = findings.get(den)
+        missing = [f for f, v in ((num, n), (den, d)) if v is None]
+        if missing:
+            return None, missing
+        return (d > 0 and n * 100 >= pct * d), [num, den]
+    fid = pred[1]
+    v = findings.get(fid)
+    if v is None:
+        return None, [fid]
+    if op == "yes":
+        return v == "yes", [fid]
+    if op == "no":
+        return v == "no", [fid]
+    if op == "in":
+        if len(pred) > 3 and v in pred[3]:  # an answer this score cannot grade (e.g. tortuosity not seen)
+            return None, [fid]
+        return v in pred[2], [fid]
+    if op == "notin":
+        return v not in pred[2], [fid]
+    if op == "gt":
+        return v > pred[2], [fid]
+    if op == "ge":
+        return v >= pred[2], [fid]
+    if op == "lt":
+        return v < pred[2], [fid]
+    raise ValueError("unknown predicate %r" % (op,))
+
+
+def half(p2):
+    """Half points as text: 3 -> '1.5', -3 -> '-1.5', 4 -> '2'."""
+    sign = "-" if p2 < 0 else ""
+    a = -p2 if p2 < 0 else p2
+    return "%s%d%s" % (sign, a // 2, ".5" if a % 2 else "")
+
+
+def percent(v10):
+    """A rate in tenths of a percent as text: 877 -> '87.7 %'."""
+    return "%d.%d %%" % (v10 // 10, v10 % 10)
+
+
+def _unique(items):
+    out = []
+    for x in items:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+def _category(cat):
+    lo2, hi2, label, rates, tag = cat
+    out = {
+        "label": label,
+        "from": half(lo2),
+        "to": None if hi2 is None else half(hi2),
+        "tag": tag,
+        "unverified": tag == TAG_VERIFY,
+        "rates": [],
+    }
+    for v10, cohort, rtag in rates:
+        out["rates"].append({"value10": v10, "text": percent(v10), "cohort": cohort, "tag": rtag,
+                             "unverified": rtag == TAG_VERIFY})
+    return out
+
+
+def _achievable(fixed2, open_points):
+    """Every total the score can still reach: `fixed2` plus any subset of the undecided points."""
+    totals = [fixed2]
+    for p2 in open_points:
+        for t in list(totals):
+            if t + p2 not in totals:
+                totals.append(t + p2)
+    totals.sort()
+    return totals
+
+
+def _in(cat, t):
+    return cat[0] <= t and (cat[1] is None or t <= cat[1])
+
+
+def _categories_of(cats, totals):
+    """Categories holding at least one reachable total, and reachable totals no category holds."""
+    hit = [c for c in cats if any(_in(c, t) for t in totals)]
+    gaps = [half(t) for t in totals if cats and not any(_in(c, t) for c in cats)]
+    return hit, gaps
+
+
+def evaluate(score, findings):
+    """Compute one score from `findings`: total or range, categories, rates and the full basis."""
+    applies, _ = truth(score["applies"], findings) if "applies" in score else (True, [])
+    result = {
+        "id": score["id"],
+        "name": score["name"],
+        "citation": score["citation"],
+        "endpoint": score["endpoint"],
+        "tag": score["tag"],
+        "applicable": applies,
+        "notes": [{"text": t, "tag": g, "unverified": g == TAG_VERIFY} for t, g in score.get("notes", ())],
+    }
+    if score["kind"] == "grade":
+        return _grade(score, findings, result)
+    lo2 = hi2 = 0
+    fixed2 = 0
+    open_points = []
+    basis = []
+    missing = []
+    planned = []
+    for vid, label, p2, pred, tag, note in score["vars"]:
+        val, fids = truth(pred, findings)
+        entry = {
+            "var": vid, "label": label, "points": half(p2), "points2": p2, "findings": fids,
+            "answers": [[f, findings.get(f)] for f in fids], "tag": tag, "unverified": tag == TAG_VERIFY,
+            "note": note,
+        }
+        if val is None:
+            entry["answer"] = "unknown"
+            entry["scored"] = None
+            open_points.append(p2)
+            if p2 > 0:
+                hi2 += p2
+            else:
+                lo2 += p2
+            missing.extend(fids)
+        else:
+            entry["answer"] = "yes" if val else "no"
+            entry["scored"] = half(p2) if val else "0"
+            if val:
+                fixed2 += p2
+                lo2 += p2
+                hi2 += p2
+            for f in fids:
+                if f.endswith("_planned"):
+                    planned.append(vid)
+        basis.append(entry)
+    totals = _achievable(fixed2, open_points)
+    cats, gaps = _categories_of(score["cats"], totals)
+    result.update({
+        "complete": not missing,
+        "total": half(lo2) if lo2 == hi2 else None,
+        "min": half(lo2), "max": half(hi2), "min2": lo2, "max2": hi2,
+        "reachable": [half(t) for t in totals],
+        "missing": sorted(_unique(missing)),
+        "categories": [_category(c) for c in cats],
+        "uncategorised": gaps,
+        "basis": basis,
+        "planned_strategy": planned,
+    })
+    result["unverified"] = _unverified(result)
+    return result
+
+
+def _grade(score, findings, result):
+    # A grade chosen by the operator (J-BTK): the category is the answer itself.
+    fid = score["grade_finding"]
+    grade = findings.get(fid)
+    cats = [c for c in score["cats"] if grade is None or c[2] == grade]
+    result.update({
+        "complete": grade is not None,
+        "total": None, "min": None, "max": None, "min2": None, "max2": None,
+        "grade": grade,
+        "missing": [] if grade is not None else [fid],
+        "categories": [_category(c) for c in cats] if grade is not None else [],
+        "uncategorised": [],
+        "basis": [{"var": fid, "label": "grade chosen by the operator", "answer": grade or "unknown",
+                   "findings": [fid], "answers": [[fid, grade]], "tag": score["tag"],
+                   "unverified": False, "note": None, "points": None, "points2": None, "scored": None}],
+        "collected": [[f, findings.get(f)] for f in score["collected"]],
+        "planned_strategy": [],
+    })
+    result["unverified"] = _unverified(result)
+    return result
+
+
+def _unverified(result):
+    """Plain-language list of everything in this result that SCORES.md tags [verify]."""
+    out = []
+    if result["tag"] == TAG_VERIFY:
+        out.append("the score as a whole")
+    for b in result["basis"]:
+        if b["unverified"]:
+            out.append("variable " + b["var"])
+    for c in result["categories"]:
+        if c["unverified"]:
+            out.append("category " + c["label"])
+        for r in c["rates"]:
+            if r["unverified"]:
+                out.append("rate for " + c["label"])
+    for n in result["notes"]:
+        if n["unverified"]:
+            out.append("note: " + n["text"])
+    return out
+
+
+def evaluate_all(findings):
+    """Every score of the content, in content order."""
+    return [evaluate(s, findings) for s in SCORES]

@@ -1,0 +1,236 @@
+"""The technique checklists against their one source, shared/clinical/TECHNIQUES.md (CPython only).
+
+Parses the .md into sections A-H (title, seed citation, preamble text, numbered steps)
+and checks that the data in firmware/panel/content/checklists says what it says:
+source = the section's seed; title = the start of its heading; indication, cautions,
+success definitions, reported figures and every item's detail text are the .md's own
+words (after removing ** and joining lines); every numbered step is covered by an item;
+every step the .md marks as a decision is a decision item; every "(measure ...)" step
+carries measures and the examples it names are among the picks; the case records, the
+"log each tried" lists, the standing cautions and limits, and each "checklist C/E/F"
+hand-over are all in the data; item text is one short line starting with a verb.
+The expected tables below are read off the .md by hand; each names its step.
+Run alone: .venv/bin/pytest tests/test_checklist_content.py
+"""
+
+import re
+
+import pytest
+
+from conftest import ROOT
+from panel.checklist import MAX_TEXT, SWITCH
+from panel.checklist_check import validate
+from panel.content.checklists import INDEX, load
+
+MD = (ROOT.parent / "shared" / "clinical" / "TECHNIQUES.md").read_text()
+LETTERS = dict(zip("ABCDEFGH", (e[0] for e in INDEX)))
+
+
+def norm(text):
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
+
+
+def parse(md):
+    """{letter or "out": {"head", "seed", "pre", "steps": {n: text}, "all"}} from the .md."""
+    out = {}
+    for chunk in re.split(r"^## ", md, flags=re.M)[1:]:
+        head, _, body = chunk.partition("\n")
+        steps, pre, cur = {}, [], None
+        for line in body.splitlines():
+            m = re.match(r"^(\d+)\. (.*)", line)
+            if m:
+                cur = int(m.group(1))
+                steps[cur] = [m.group(2)]
+            elif cur is not None and line.startswith("   "):
+                steps[cur].append(line)
+            else:
+                cur = None
+                pre.append(line)
+        key = head[0] if re.match(r"^[A-H]\. ", head) else "out"
+        seed = re.search(r"\(seed: (.*)\)$", head)
+        out[key] = {
+            "head": norm(head[3:] if key != "out" else head),
+            "seed": seed.group(1) if seed else None,
+            "pre": norm("\n".join(pre)),
+            "steps": {n: norm("\n".join(v)) for n, v in steps.items()},
+            "all": norm(chunk),
+        }
+    return out
+
+
+SECTIONS = parse(MD)
+WHOLE = norm(MD)
+CASES = [(letter, cid) for letter, cid in LETTERS.items()]
+
+
+def test_the_md_parses_into_eight_sections_and_the_outcome_definitions():
+    assert sorted(SECTIONS) == list("ABCDEFGH") + ["out"]
+    assert [len(SECTIONS[x]["steps"]) for x in "ABCDEFGH"] == [10, 11, 4, 8, 3, 2, 8, 5]
+    assert "Technical success (coronary)" in SECTIONS["out"]["pre"]
+
+
+@pytest.mark.parametrize("letter,cid", CASES)
+def test_source_and_title_are_the_sections_own(letter, cid):
+    cl, sec = load(cid), SECTIONS[letter]
+    assert cl["src"] == sec["seed"]
+    assert sec["head"].startswith(cl["title"])
+
+
+def pieces(text):
+    return [p.strip().rstrip(".").strip() for p in re.split(r"…|\. ", text) if p.strip().rstrip(".").strip()]
+
+
+@pytest.mark.parametrize("letter,cid", CASES)
+def test_indication_cautions_success_and_reports_are_the_md_words(letter, cid):
+    cl = load(cid)
+    for p in pieces(cl["ind"]):
+        assert p in WHOLE, p
+    for c in cl["cau"]:
+        assert norm(c[1]).rstrip(".") in WHOLE, c
+    for label, text in cl["ok"]:
+        assert text in SECTIONS[letter]["all"] or text in SECTIONS["out"]["pre"], text
+        assert "success" in label.lower()
+    if "rep" in cl:
+        assert cl["rep"] in SECTIONS[letter]["all"]
+
+
+@pytest.mark.parametrize("letter,cid", CASES)
+def test_every_item_detail_is_its_steps_text_and_every_step_is_covered(letter, cid):
+    cl, sec = load(cid), SECTIONS[letter]
+    for it in cl["items"]:
+        s = it["s"]
+        where = sec["pre"] + " " + SECTIONS["out"]["pre"] if s == 0 else sec["steps"][s]
+        assert it["d"] in where, (it["id"], it["d"])
+    covered = {it["s"] for it in cl["items"]}
+    assert set(sec["steps"]) <= covered, set(sec["steps"]) - covered
+
+
+@pytest.mark.parametrize("letter,cid", CASES)
+def test_every_decision_of_the_md_is_a_decision_item(letter, cid):
+    cl, sec = load(cid), SECTIONS[letter]
+    marked = [n for n, text in sec["steps"].items() if "decision" in text]
+    assert marked or letter in "EH"
+    for n in marked:
+        assert [it for it in cl["items"] if it["s"] == n and it["k"] == "dec"], (cid, n)
+
+
+# Examples each "(measure ...)" step names, to be found among its item's pick labels
+# (or, for a number, the measure label and unit).
+MEASURE_EXAMPLES = {
+    ("A", 1): ["Pilot", "Gaia", "UB3", "Septal", "Epicardial", "Ipsilateral epicardial"],
+    ("A", 2): ["Finecross", "Corsair", "RAD-pass", "Turnpike"],
+    ("A", 5): ["Gap between MC tips", "mm"],
+    ("B", 1): ["7-Fr crossover", "Heparin dose", "IU"],
+}
+# "pick, log each tried" lists: step -> the options the .md names (BASE/BAM are hand-overs).
+TRIED = {
+    ("B", 2): ["Antegrade wiring", "Intentional subintimal/PIER", "Re-entry device (Outback)",
+               "Retrograde via distal puncture", "Looped wire"],
+    ("D", 1): ["Stiffer wires", "More support", "Penetrating MC (Tornus, Turnpike Gold)",
+               "Carlino (contrast micro-injection)", "Intravascular lithotripsy (IVL)", "Retrograde"],
+    ("D", 5): ["Stronger guide support", "Low-profile balloon <1.5 mm", "Guide extension", "Anchoring balloon",
+               "Special MC (Tornus, Turnpike)", "Rotational/orbital/laser atherectomy", "Side-BASE",
+               "Power knuckle", "RDR"],
+    ("G", 8): ["Flow-limiting dissection", "Wire perforation", "Distal embolisation", "Puncture-site bleeding"],
+}
+
+
+def labels_of(items):
+    out = []
+    for it in items:
+        for m in it.get("m", ()):
+            out.append(m[1])
+            if type(m[2]) is tuple:
+                out += [p[1] for p in m[2]]
+            else:
+                out.append(m[2])
+    return out
+
+
+def test_every_measure_step_of_the_md_carries_measures():
+    for letter, cid in CASES:
+        cl = load(cid)
+        for n, text in SECTIONS[letter]["steps"].items():
+            # a "(crossover ...) (record it)" is recorded by the decision itself (G step 5)
+            if re.search(r"\(measure|[Rr]ecord (the failed|complications)|Complications to record", text):
+                assert [it for it in cl["items"] if it["s"] == n and it.get("m")], (cid, n)
+    for (letter, n), want in MEASURE_EXAMPLES.items():
+        got = labels_of([it for it in load(LETTERS[letter])["items"] if it["s"] == n])
+        assert set(want) <= set(got), (letter, n, set(want) - set(got))
+
+
+def test_log_each_tried_lists_keep_every_entry_and_name_the_md_options():
+    for (letter, n), want in TRIED.items():
+        its = [it for it in load(LETTERS[letter])["items"] if it["s"] == n and it.get("m")]
+        multi = [m for it in its for m in it["m"] if type(m[2]) is tuple and m[3] == 1]
+        assert multi, (letter, n)
+        assert set(want) <= {p[1] for p in multi[0][2]}, (letter, n, set(want) - {p[1] for p in multi[0][2]})
+
+
+def test_the_series_gap_fits_the_gap_range():
+    # WHIH step 5: median 4.5 mm, range 2-20 mm: tenths of a mm, 0..100.0 mm
+    gap = [m for it in load("whih")["items"] for m in it.get("m", ()) if m[0] == "gap"][0]
+    assert gap[2:] == ("mm", 0, 1000, 1)
+    for tenths in (20, 45, 200):  # range low end, median, range high end
+        assert gap[3] <= tenths <= gap[4]
+
+
+def test_case_records_are_the_mds():
+    rec = load("whih")["rec"]
+    assert [m[1] for m in rec] == ["Guide configuration", "Approach", "Fluoroscopy time", "Procedure time",
+                                   "Contrast volume"]
+    assert [p[1] for p in rec[0][2]] == ["Bilateral", "Ping-pong", "Single", "Other"]
+    assert [p[1] for p in rec[1][2]][:2] == ["Primary retrograde", "Retrograde after failed antegrade"]
+    assert "Record for the case: guide configuration" in SECTIONS["A"]["pre"]
+    assert "Record the J-BTK grade" in SECTIONS["G"]["pre"]
+    assert [p[1] for p in load("ivus_btk")["rec"][1][2]][:4] == ["A", "B", "C", "D"]
+
+
+def test_limits_and_standing_cautions_of_the_md_are_in_the_data():
+    limits = re.search(r"Limits \(standing cautions\): (.*?)\.", SECTIONS["B"]["pre"]).group(1).split("; ")
+    nre = load("nre")
+    assert [c[1] for c in nre["cau"] if c[2] is None] == limits
+    found = 0
+    for letter, cid in CASES:
+        texts = " ".join(norm(c[1]) for c in load(cid)["cau"])
+        for m in re.finditer(r"Standing (?:caution|note)[^:]*: (.+?\.)(?= |$)", SECTIONS[letter]["all"]):
+            assert m.group(1) in texts, (cid, m.group(1))
+            found += 1
+    assert found == 3  # D step 2, D step 5, G step 2
+
+
+def test_every_hand_over_to_another_checklist_is_an_end():
+    for letter, cid in CASES:
+        ends = [e[0] for e in load(cid)["ends"]]
+        for m in re.finditer(r"checklist ([A-H])\b", SECTIONS[letter]["all"]):
+            assert SWITCH + LETTERS[m.group(1)] in ends, (cid, m.group(0))
+
+
+def test_outcome_definitions_back_the_success_ends():
+    out = SECTIONS["out"]["pre"]
+    for cid in ("whih", "calcified", "strategy"):
+        cl = load(cid)
+        assert ("Technical success", "TIMI 3 antegrade flow and residual stenosis <30 %") in cl["ok"]
+        assert ("Procedural success", "technical success with no in-hospital MACE") in cl["ok"]
+    assert "WHIH — the antegrade wire crossed into the distal vessel" in out
+    assert load("whih")["ok"][0] == ("Device success", "the antegrade wire has crossed the CTO into the distal vessel")
+
+
+VERBS = {
+    "Advance", "Check", "Choose", "Confirm", "Cross", "Characterise", "Dissect", "Do", "Engage", "Escalate",
+    "Get", "Image", "Implant", "Inflate", "Insert", "Modify", "Penetrate", "Perform", "Pre-dilate", "Prepare",
+    "Puncture", "Push", "Re-dilate", "Record", "Review", "Run", "Steer", "Track", "Treat", "Wire", "Withdraw",
+}
+
+
+@pytest.mark.parametrize("letter,cid", CASES)
+def test_item_text_is_one_short_line_starting_with_a_verb(letter, cid):
+    for it in load(cid)["items"]:
+        t = it["t"]
+        assert len(t) <= MAX_TEXT and "\n" not in t, t
+        assert re.split(r"[ :,]", t)[0] in VERBS, t
+
+
+@pytest.mark.parametrize("letter,cid", CASES)
+def test_validates_clean_with_every_switch_known(letter, cid):
+    assert validate(load(cid), [e[0] for e in INDEX]) == []
