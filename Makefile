@@ -4,6 +4,7 @@
 #   make bench   the budgets in shared/design/ARCHITECTURE.md, as measured
 #   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
 #   make vectors regenerate the protocol's golden vectors
+#   make docs    regenerate the README's findings table
 #   make lock    re-pin requirements.lock from requirements.in
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench mpy vectors lock clean venv
+.PHONY: demo test bench mpy vectors docs lock clean venv
 
 venv: $(STAMP)
 
@@ -36,6 +37,9 @@ mpy: $(STAMP)
 
 vectors: $(STAMP)
 	$(PY) protocol/gen_vectors.py
+
+docs: $(STAMP)
+	$(PY) -m bedside.tools.docs
 
 lock:
 	$(PYTHON) -m venv /tmp/bedside-lock && /tmp/bedside-lock/bin/pip install --quiet -r requirements.in

@@ -1,6 +1,8 @@
 """make bench: measures what shared/design/ARCHITECTURE.md budgets, and prints the figures.
 
 Figures, not pass/fail: tests assert behaviour, this reports numbers.
+- clinical heap: the smallest heap in which tests/scenarios/full_case.py (findings,
+  every score, a 200-event checklist, a reboot rebuilding the case) runs as .mpy;
 - firmware heap: the smallest MicroPython heap (-X heapsize=NwK, N KB as a 32-bit board
   counts it) in which the simulated panel boots, shakes hands and answers a 256-byte
   ping; found by bisection, from source and from .mpy (budget: 128 KB for the whole
@@ -19,9 +21,9 @@ from bedlink import messages
 from bedlink.framing import encode_frame
 from bedside.link import LinkError, PanelLink
 from bedside.sim import PanelDied, PanelSim
-from bedside.tools import mpy
+from bedside.tools import heap, mpy
 
-HEAP_BUDGET_KB = 128
+HEAP_BUDGET_KB = heap.BUDGET_KB
 
 
 def scenario_fits(heap_kb: int, mpy_dir=None) -> bool:
@@ -36,17 +38,15 @@ def scenario_fits(heap_kb: int, mpy_dir=None) -> bool:
         return False
 
 
-def smallest_heap(mpy_dir=None, lo=4, hi=256) -> int | None:
-    """Smallest heap in KB (1 KB resolution) that passes, or None if even `hi` fails."""
-    if not scenario_fits(hi, mpy_dir):
-        return None
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if scenario_fits(mid, mpy_dir):
-            hi = mid
-        else:
-            lo = mid
-    return hi
+def smallest_heap(mpy_dir=None) -> int | None:
+    """Smallest heap in KB (1 KB resolution) in which the panel boots and answers, or None."""
+    return heap.smallest(lambda kb: scenario_fits(kb, mpy_dir), 4, 256)
+
+
+def show_heap(label: str, kb: int | None) -> None:
+    shown = f"{kb} KB" if kb else "more than the largest heap tried"
+    ratio = f" ({kb / HEAP_BUDGET_KB:.2f} x the {HEAP_BUDGET_KB} KB budget)" if kb else ""
+    print(f"{label}: {shown}{ratio}")
 
 
 def round_trips(n=2000) -> float:
@@ -73,10 +73,10 @@ def main() -> int:
             print("mpy-cross failed:", *errors, sep="\n  ")
             return 1
         for label, where in (("from .mpy", mpy_dir), ("from source", None)):
-            kb = smallest_heap(where)
-            shown = f"{kb} KB" if kb else "more than 256 KB"
-            ratio = f" ({kb / HEAP_BUDGET_KB:.2f} x the {HEAP_BUDGET_KB} KB budget)" if kb else ""
-            print(f"firmware heap, boot + handshake + ping, {label}: {shown}{ratio}")
+            show_heap(f"firmware heap, boot + handshake + ping, {label}", smallest_heap(where))
+        heap.build_scenario(mpy_dir)
+        kb = heap.smallest(lambda n: heap.run_scenario(mpy_dir, n)[0])
+        show_heap("clinical heap, full case (findings, all scores, 200-event checklist, reboot), .mpy", kb)
     rate = round_trips()
     print(f"link round trips through pyserial + pty: {rate:,.0f} per second")
     for n in (0, 16, 64, 256):

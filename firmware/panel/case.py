@@ -23,6 +23,7 @@
 #   undo          ref (seq of the event it cancels)
 #   close         the case ends; outcomes and notes may still be added
 
+from bedlink.mpack import pack, unpack
 from panel.checklist import ChecklistError, Run
 from panel.content import CONTENT_VERSION
 from panel.content.checklists import load as load_checklist
@@ -167,14 +168,67 @@ class CaseState:
         return None
 
 
+ARENA = 1024  # bytes per block of the in-RAM log: small, so a new one fits between fragments
+
+
+class PackedLog:
+    """The case's events in RAM as their msgpack bytes, packed end to end in 1 KB blocks.
+
+    One bytes object per event would cost ~40 bytes of object overhead each; blocks
+    cost nothing per event but a small int in the index (block << 16 | offset) and a
+    2-byte length. The journal on flash holds the same bytes and can stand in for
+    this: anything with append(ev), len(), iteration in order and get(seq).
+    """
+
+    def __init__(self):
+        self.blocks = []
+        self.index = []
+        self.used = ARENA  # bytes used in the last block: full, so the first append opens one
+
+    def append(self, ev):
+        rec = pack(ev)
+        n = len(rec)
+        if n > 0xFFFF:
+            raise CaseError("an event of %d bytes is too large to record" % n)
+        if self.used + 2 + n > ARENA:
+            self.blocks.append(bytearray(max(ARENA, 2 + n)))
+            self.used = 0
+        block = self.blocks[-1]
+        at = self.used
+        block[at] = n >> 8
+        block[at + 1] = n & 0xFF
+        block[at + 2 : at + 2 + n] = rec
+        self.index.append(((len(self.blocks) - 1) << 16) | at)
+        self.used = at + 2 + n
+
+    def __len__(self):
+        return len(self.index)
+
+    def get(self, seq):
+        where = self.index[seq - 1]
+        block = self.blocks[where >> 16]
+        at = where & 0xFFFF
+        n = (block[at] << 8) | block[at + 1]
+        return unpack(bytes(block[at + 2 : at + 2 + n]))
+
+    def __iter__(self):
+        for seq in range(1, len(self.index) + 1):
+            yield self.get(seq)
+
+
 class Case:
     """One case: its events and the state they build. record() is the only way in."""
 
-    def __init__(self, loader=load_checklist):
+    def __init__(self, loader=load_checklist, log=None):
         self.loader = loader
-        self.events = []
+        self.log = PackedLog() if log is None else log
         self.undone = []  # seqs cancelled by undo events
         self.state = CaseState(loader)
+
+    @property
+    def events(self):
+        """The recorded events, decoded, in order."""
+        return list(self.log)
 
     @classmethod
     def open(cls, case_id, t, loader=load_checklist):
@@ -184,7 +238,7 @@ class Case:
 
     def record(self, kind, t, fields=None):
         """Check and append one event; return it. Raises CaseError and records nothing if it does not fit."""
-        ev = {"seq": len(self.events) + 1, "t": t, "k": kind}
+        ev = {"seq": len(self.log) + 1, "t": t, "k": kind}
         if fields:
             for key in fields:
                 if key in ("seq", "t", "k"):
@@ -194,7 +248,7 @@ class Case:
             self._undo(ev)
         else:
             self.state.apply(ev)
-        self.events.append(ev)
+        self.log.append(ev)
         return ev
 
     def tick(self, t):
@@ -206,7 +260,7 @@ class Case:
 
     def _undo(self, ev):
         ref = ev.get("ref")
-        target = self.events[ref - 1] if type(ref) is int and 1 <= ref <= len(self.events) else None
+        target = self.log.get(ref) if type(ref) is int and 1 <= ref <= len(self.log) else None
         if target is None:
             raise CaseError("undo names no event of this case")
         if target["k"] in ("open", "undo") or ref in self.undone:
@@ -221,10 +275,35 @@ class Case:
 
     def _rebuild(self, undone):
         state = CaseState(self.loader)
-        for ev in self.events:
+        for ev in self.log:
             if ev["k"] != "undo" and ev["seq"] not in undone:
                 state.apply(ev)
         return state
+
+    @classmethod
+    def resume(cls, log, loader=load_checklist):
+        """Rebuild the case over a log that already holds its events (after a reboot): nothing is copied.
+
+        Every event is checked as when it was recorded; CaseError names the first that
+        does not replay (a different content version, a gap in the sequence).
+        """
+        case = cls(loader, log)
+        state = case.state
+        seq = 0
+        undone = []
+        for ev in log:
+            seq += 1
+            if ev.get("seq") != seq:
+                raise CaseError("event %d of the log carries seq %r" % (seq, ev.get("seq")))
+            if ev["k"] == "undo":
+                undone.append(ev["ref"])
+        if undone:
+            case.undone = undone
+            case.state = case._rebuild(undone)
+            return case
+        for ev in log:
+            state.apply(ev)
+        return case
 
     @classmethod
     def replay(cls, events, loader=load_checklist):

@@ -120,8 +120,12 @@ def _categories_of(cats, totals):
     return hit, gaps
 
 
-def evaluate(score, findings):
-    """Compute one score from `findings`: total or range, categories, rates and the full basis."""
+def evaluate(score, findings, basis=True):
+    """Compute one score from `findings`: total or range, categories, rates and the full basis.
+
+    basis=False leaves out the per-variable basis and the notes (the scores
+    overview needs neither; the panel builds one basis when its screen opens).
+    """
     applies, _ = truth(score["applies"], findings) if "applies" in score else (True, [])
     result = {
         "id": score["id"],
@@ -130,18 +134,22 @@ def evaluate(score, findings):
         "endpoint": score["endpoint"],
         "tag": score["tag"],
         "applicable": applies,
-        "notes": [{"text": t, "tag": g, "unverified": g == TAG_VERIFY} for t, g in score.get("notes", ())],
+        "notes": [{"text": t, "tag": g, "unverified": g == TAG_VERIFY} for t, g in score.get("notes", ())]
+        if basis else [],
     }
     if score["kind"] == "grade":
-        return _grade(score, findings, result)
+        return _grade(score, findings, result, basis)
     lo2 = hi2 = 0
     fixed2 = 0
     open_points = []
-    basis = []
+    entries = []
     missing = []
     planned = []
+    unverified_vars = []
     for vid, label, p2, pred, tag, note in score["vars"]:
         val, fids = truth(pred, findings)
+        if tag == TAG_VERIFY:
+            unverified_vars.append(vid)
         entry = {
             "var": vid, "label": label, "points": half(p2), "points2": p2, "findings": fids,
             "answers": [[f, findings.get(f)] for f in fids], "tag": tag, "unverified": tag == TAG_VERIFY,
@@ -166,7 +174,8 @@ def evaluate(score, findings):
             for f in fids:
                 if f.endswith("_planned"):
                     planned.append(vid)
-        basis.append(entry)
+        if basis:
+            entries.append(entry)
     totals = _achievable(fixed2, open_points)
     cats, gaps = _categories_of(score["cats"], totals)
     result.update({
@@ -177,14 +186,14 @@ def evaluate(score, findings):
         "missing": sorted(_unique(missing)),
         "categories": [_category(c) for c in cats],
         "uncategorised": gaps,
-        "basis": basis,
+        "basis": entries,
         "planned_strategy": planned,
     })
-    result["unverified"] = _unverified(result)
+    result["unverified"] = _unverified(result, unverified_vars, score)
     return result
 
 
-def _grade(score, findings, result):
+def _grade(score, findings, result, basis):
     # A grade chosen by the operator (J-BTK): the category is the answer itself.
     fid = score["grade_finding"]
     grade = findings.get(fid)
@@ -198,34 +207,34 @@ def _grade(score, findings, result):
         "uncategorised": [],
         "basis": [{"var": fid, "label": "grade chosen by the operator", "answer": grade or "unknown",
                    "findings": [fid], "answers": [[fid, grade]], "tag": score["tag"],
-                   "unverified": False, "note": None, "points": None, "points2": None, "scored": None}],
-        "collected": [[f, findings.get(f)] for f in score["collected"]],
+                   "unverified": False, "note": None, "points": None, "points2": None, "scored": None}]
+        if basis else [],
+        "collected": [[f, findings.get(f)] for f in score["collected"]] if basis else [],
         "planned_strategy": [],
     })
-    result["unverified"] = _unverified(result)
+    result["unverified"] = _unverified(result, [], score)
     return result
 
 
-def _unverified(result):
+def _unverified(result, unverified_vars, score):
     """Plain-language list of everything in this result that SCORES.md tags [verify]."""
     out = []
     if result["tag"] == TAG_VERIFY:
         out.append("the score as a whole")
-    for b in result["basis"]:
-        if b["unverified"]:
-            out.append("variable " + b["var"])
+    for vid in unverified_vars:
+        out.append("variable " + vid)
     for c in result["categories"]:
         if c["unverified"]:
             out.append("category " + c["label"])
         for r in c["rates"]:
             if r["unverified"]:
                 out.append("rate for " + c["label"])
-    for n in result["notes"]:
-        if n["unverified"]:
-            out.append("note: " + n["text"])
+    for text, tag in score.get("notes", ()):
+        if tag == TAG_VERIFY:
+            out.append("note: " + text)
     return out
 
 
-def evaluate_all(findings):
-    """Every score of the content, in content order."""
-    return [evaluate(s, findings) for s in SCORES]
+def evaluate_all(findings, basis=True):
+    """Every score of the content, in content order (basis=False: the overview)."""
+    return [evaluate(s, findings, basis) for s in SCORES]

@@ -132,6 +132,39 @@ def test_replay_rebuilds_exactly_the_live_state():
     assert again.events == case.events
 
 
+def test_resume_rebuilds_over_the_same_log_without_copying_it():
+    case = opened()
+    case.record("finding", 2, {"f": "age", "v": 64})
+    case.record("finding", 3, {"f": "age", "v": 66})
+    case.record("cl_start", 4, {"cl": "whih"})
+    case.record("confirm", 5, {"item": "in_guide"})
+    case.record("undo", 6, {"ref": 3})
+    again = Case.resume(case.log)
+    assert again.log is case.log
+    assert summary(again) == summary(case) and again.undone == [3]
+    again.record("note", 7, {"text": "resumed"})  # the resumed case goes on in the same log
+    assert len(case.log) == 7
+
+
+def test_resume_refuses_a_log_with_a_gap():
+    case = opened()
+    case.record("finding", 2, {"f": "age", "v": 70})
+    case.log.index.pop(0)
+    err = raises(CaseError, Case.resume, case.log)
+    assert "seq" in str(err)
+
+
+def test_the_log_keeps_every_event_across_its_blocks():
+    case = opened()
+    long_text = "x" * 3000  # larger than a block: it gets a block of its own
+    for i in range(150):
+        case.record("note", i, {"text": long_text if i == 75 else "note %d" % i})
+    events = case.events
+    assert len(events) == 151 and len(case.log.blocks) > 2
+    assert events[76]["text"] == long_text and events[150]["text"] == "note 149"
+    assert [e["seq"] for e in events] == list(range(1, 152))
+
+
 def test_events_travel_on_the_wire_unchanged():
     case = opened()
     case.record("finding", 2, {"f": "vessel", "v": "lcx"})

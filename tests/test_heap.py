@@ -1,0 +1,32 @@
+"""The clinical engine's heap budget, asserted: a complete scripted case fits in 128 KB as .mpy.
+
+The scenario (tests/scenarios/full_case.py: findings, every score, the largest
+checklist through 200 events, a reboot that rebuilds the case from its events) runs
+under the real MicroPython unix port with -X heapsize=128wK, the budget of
+shared/design/ARCHITECTURE.md as a 32-bit board counts it, with the firmware, the
+content and the scenario compiled by mpy-cross. Heap use is deterministic for a given
+build, so the budget is a test; `make bench` reports the smallest heap that passes.
+Run alone: .venv/bin/pytest tests/test_heap.py
+"""
+
+import pytest
+
+from bedside.tools import heap
+
+pytestmark = pytest.mark.micropython
+
+
+@pytest.fixture(scope="module")
+def mpy_dir(tmp_path_factory):
+    return heap.build_scenario(tmp_path_factory.mktemp("mpy"))
+
+
+def test_full_case_fits_the_128_kb_budget_as_mpy(mpy_dir):
+    ok, out = heap.run_scenario(mpy_dir, heap.BUDGET_KB)
+    assert ok, out
+    assert "events=242 checklist_events=200" in out
+
+
+def test_the_scenario_really_runs_out_of_memory_below_its_need(mpy_dir):
+    ok, out = heap.run_scenario(mpy_dir, 48)
+    assert not ok and "MemoryError" in out
