@@ -234,3 +234,17 @@ def test_item_text_is_one_short_line_starting_with_a_verb(letter, cid):
 @pytest.mark.parametrize("letter,cid", CASES)
 def test_validates_clean_with_every_switch_known(letter, cid):
     assert validate(load(cid), [e[0] for e in INDEX]) == []
+
+
+def test_every_timer_is_the_30_minute_wire_crossing_timer_of_the_reference():
+    # The threshold traces to J-CTO's endpoint (SCORES.md §1: "guidewire crossing of the CTO within
+    # 30 minutes"); TECHNIQUES.md names the wire-crossing attempt as the timer's example.
+    scores_md = (ROOT.parent / "shared" / "clinical" / "SCORES.md").read_text()
+    assert "guidewire crossing of the CTO within 30 minutes" in scores_md
+    assert "a step can start a timer (e.g. wire-crossing attempt) with an alert threshold" in norm(MD)
+    timers = [tm for _cid, _title, _mod in INDEX for tm in load(_cid)["tm"]]
+    assert timers, "no checklist starts the wire-crossing timer"
+    for tid, label, seconds in timers:
+        assert (tid, label, seconds) == ("wire", "Wire crossing", 30 * 60)
+    with_timer = sorted(cid for cid, _t, _m in INDEX if load(cid)["tm"])
+    assert with_timer == ["calcified", "ivus_btk", "strategy"]  # where a wire-crossing attempt starts
