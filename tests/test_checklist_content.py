@@ -17,12 +17,12 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import CLINICAL
 from panel.checklist import MAX_TEXT, SWITCH
 from panel.checklist_check import validate
 from panel.content.checklists import INDEX, load
 
-MD = (ROOT.parent / "shared" / "clinical" / "TECHNIQUES.md").read_text()
+MD = (CLINICAL / "TECHNIQUES.md").read_text()
 LETTERS = dict(zip("ABCDEFGH", (e[0] for e in INDEX)))
 
 
@@ -239,7 +239,7 @@ def test_validates_clean_with_every_switch_known(letter, cid):
 def test_every_timer_is_the_30_minute_wire_crossing_timer_of_the_reference():
     # The threshold traces to J-CTO's endpoint (SCORES.md §1: "guidewire crossing of the CTO within
     # 30 minutes"); TECHNIQUES.md names the wire-crossing attempt as the timer's example.
-    scores_md = (ROOT.parent / "shared" / "clinical" / "SCORES.md").read_text()
+    scores_md = (CLINICAL / "SCORES.md").read_text()
     assert "guidewire crossing of the CTO within 30 minutes" in scores_md
     assert "a step can start a timer (e.g. wire-crossing attempt) with an alert threshold" in norm(MD)
     timers = [tm for _cid, _title, _mod in INDEX for tm in load(_cid)["tm"]]

@@ -22,10 +22,10 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import CLINICAL
 from panel.content.scores import SCORES
 
-REFERENCE = ROOT.parent / "shared" / "clinical" / "SCORES.md"
+REFERENCE = CLINICAL / "SCORES.md"
 TEXT = REFERENCE.read_text(encoding="utf-8")
 BY_ID = {s["id"]: s for s in SCORES}
 MINUS = "\u2212"
