@@ -3,7 +3,7 @@
 #   make test    the whole test suite (CPython and MicroPython)
 #   make bench   the budgets in shared/design/ARCHITECTURE.md, as measured
 #   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
-#   make vectors regenerate the protocol's golden vectors
+#   make vectors regenerate the golden vectors of the protocol and of the journal
 #   make docs    regenerate the README's findings table
 #   make lock    re-pin requirements.lock from requirements.in
 
@@ -37,6 +37,7 @@ mpy: $(STAMP)
 
 vectors: $(STAMP)
 	$(PY) protocol/gen_vectors.py
+	$(PY) tests/journal_vectors/gen.py
 
 docs: $(STAMP)
 	$(PY) -m bedside.tools.docs
