@@ -50,7 +50,8 @@ from bedlink import errors, framing, messages, mpack  # noqa: E402
 from bedlink.errors import ProtocolError  # noqa: E402
 
 MAX = framing.DEFAULT_MAX_PAYLOAD  # 1024
-FILES = ("v1.jsonl", "v1-negative.jsonl")
+FILES = ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl")
+# Version 1's files stay byte-identical: version 2 adds messages and changes no v1 byte.
 
 
 def hx(b):
@@ -72,7 +73,7 @@ def to_json(v):
 def fields_json(name, seq, fields):
     out = {"type": name, "seq": seq}
     for k, v in fields.items():
-        out[k] = {"bin": hx(v)} if isinstance(v, bytes) else v
+        out[k] = to_json(v)  # bytes -> {"bin": hex}, also inside lists and rows
     return out
 
 
@@ -169,18 +170,108 @@ MESSAGES = [
 WIRE_ERRORS = ("E_DECODE", "E_SHAPE", "E_UNKNOWN_TYPE", "E_VERSION", "E_INTERNAL")
 
 
-def message_vectors():
-    sent = [errors.name_of(f["code"]) for _n, t, _s, f in MESSAGES if t == "error"]
-    assert all(e in sent for e in WIRE_ERRORS)
-    assert all(t in [m[1] for m in MESSAGES] for t in messages.TYPE_OF)
+def message_vectors(table=None):
+    table = MESSAGES if table is None else table
+    if table is MESSAGES:
+        sent = [errors.name_of(f["code"]) for _n, t, _s, f in MESSAGES if t == "error"]
+        assert all(e in sent for e in WIRE_ERRORS)
+    assert all(t in [m[1] for m in MESSAGES + MESSAGES_V2] for t in messages.TYPE_OF)
     out = []
-    for name, mtype, seq, fields in MESSAGES:
+    for name, mtype, seq, fields in table:
         payload = messages.encode(mtype, seq, fields)
         assert messages.decode(payload) == (mtype, seq, fields), name
         out.append({
             "name": name, "kind": "message", "fields": fields_json(mtype, seq, fields),
             "payload": hx(payload), "hex": hx(framing.encode_frame(payload)),
         })
+    return out
+
+
+N16 = bytes(range(16))
+N16B = bytes(range(0xF0, 0x100))
+M32 = bytes(range(32))
+EV = mpack.pack({"seq": 1, "t": 1000, "k": "open", "case": "c0ffee01", "cv": "cto-2026.11.1", "fw": "0.1.0"})
+EV2 = mpack.pack({"seq": 2, "t": 2500, "k": "finding", "f": "length_mm", "v": 25, "src": "ct"})
+
+# Version 2: pairing, authentication, time, sync, operator profiles.
+MESSAGES_V2 = [
+    ("pair_start", "pair_start", 10, {"host_id": "h-5a17c0de", "host_name": "Cath lab 2 nurses' desk",
+                                      "host_nonce": N16}),
+    ("pair_challenge", "pair_challenge", 10, {"panel_nonce": N16B}),
+    ("pair_confirm", "pair_confirm", 11, {"proof": M32}),
+    ("pair_done", "pair_done", 11, {"proof": M32[::-1]}),
+    ("auth_start", "auth_start", 12, {"host_id": "h-5a17c0de", "host_nonce": N16}),
+    ("auth_challenge", "auth_challenge", 12, {"panel_nonce": N16B}),
+    ("auth", "auth", 13, {"mac": M32}),
+    ("auth_ok", "auth_ok", 13, {"mac": M32[::-1]}),
+    ("unpair", "unpair", 14, {}),
+    ("unpaired", "unpaired", 14, {}),
+    ("set_time", "set_time", 15, {"wall_ms": 1795252800000}),
+    ("set_time_u64_max", "set_time", 16, {"wall_ms": 2**64 - 1}),
+    ("time_set", "time_set", 15, {"boot": 7, "ticks": 123456}),
+    ("list_cases", "list_cases", 17, {"start": 0}),
+    ("list_cases_page_2", "list_cases", 18, {"start": 32}),
+    ("cases_empty", "cases", 17, {"cases": [], "next": 0, "storage": "ok"}),
+    ("cases_two", "cases", 17, {"cases": [["c0ffee01", 200, 150, True], ["c0ffee02", 12, 0, False]],
+                                "next": 0, "storage": "low"}),
+    ("cases_page_full", "cases", 18, {"cases": [["c%07d" % i, i, 0, False] for i in range(32)],
+                                      "next": 32, "storage": "full"}),
+    ("pull", "pull", 19, {"case": "c0ffee01", "start": 151, "window": 64}),
+    ("events_one", "events", 19, {"case": "c0ffee01", "first": 1, "events": [EV], "last": False}),
+    ("events_two_last", "events", 19, {"case": "c0ffee01", "first": 1, "events": [EV, EV2], "last": True}),
+    ("events_none_last", "events", 19, {"case": "c0ffee01", "first": 201, "events": [], "last": True}),
+    ("events_live_push", "events", 0, {"case": "c0ffee01", "first": 2, "events": [EV2], "last": True}),
+    ("ack", "ack", 20, {"case": "c0ffee01", "upto": 200}),
+    ("acked", "acked", 20, {"case": "c0ffee01", "upto": 200}),
+    ("list_anchors", "list_anchors", 21, {"start": 0}),
+    ("anchors", "anchors", 21, {"anchors": [[1, 5000, 1795252800000], [2, 300, 1795339200000]], "next": 0}),
+    ("profile_full", "profile", 22, {"operator_id": "op-7", "name": "Dr A. Operator", "annual_volume": 80,
+                                     "years": 6, "last_year_cases": 64, "last_year_successes": 58}),
+    ("profile_name_only", "profile", 23, {"operator_id": "op-8", "name": "Dr B. New"}),
+    ("profile_stored", "profile_stored", 22, {"operator_id": "op-7"}),
+    ("error_E_AUTH", "error", 24, {"code": errors.E_AUTH, "reason": "authenticate first"}),
+    ("error_E_PAIRING", "error", 25, {"code": errors.E_PAIRING, "reason": "no pairing in progress"}),
+    ("error_E_LOCKED", "error", 26, {"code": errors.E_LOCKED, "reason": "too many failed attempts: retry in 8 s"}),
+    ("error_E_NO_CASE", "error", 27, {"code": errors.E_NO_CASE, "reason": "no case c0ffee99"}),
+    ("error_E_STORAGE", "error", 28, {"code": errors.E_STORAGE, "reason": "storage full: nothing recorded"}),
+]
+
+
+def message_negatives_v2():
+    P = mpack.pack
+    cases = [
+        ("nonce_15_bytes", P({0: 5, 1: 3, 2: "h", 3: "n", 4: bytes(15)}), "E_SHAPE", 3),
+        ("nonce_17_bytes", P({0: 9, 1: 3, 2: "h", 3: bytes(17)}), "E_SHAPE", 3),
+        ("mac_31_bytes", P({0: 11, 1: 4, 2: bytes(31)}), "E_SHAPE", 4),
+        ("mac_is_str", P({0: 11, 1: 4, 2: "x" * 32}), "E_SHAPE", 4),
+        ("wall_ms_over_u64_is_refused_by_msgpack", b"\x83\x00\x0f\x01\x05\x02\xcb" + bytes(8), "E_DECODE", None),
+        ("bool_is_int", P({0: 20, 1: 5, 2: "c", 3: 1, 4: [], 5: 1}), "E_SHAPE", 5),
+        ("events_item_is_str", P({0: 20, 1: 5, 2: "c", 3: 1, 4: ["e"], 5: True}), "E_SHAPE", 5),
+        ("events_item_1001_bytes", P({0: 20, 1: 5, 2: "c", 3: 1, 4: [bytes(1001)], 5: True}), "E_SHAPE", 5),
+        ("events_not_a_list", P({0: 20, 1: 5, 2: "c", 3: 1, 4: b"e", 5: True}), "E_SHAPE", 5),
+        ("case_row_3_items", P({0: 18, 1: 6, 2: [["c", 1, 0]], 3: 0, 4: "ok"}), "E_SHAPE", 6),
+        ("case_row_5_items", P({0: 18, 1: 6, 2: [["c", 1, 0, False, 1]], 3: 0, 4: "ok"}), "E_SHAPE", 6),
+        ("case_row_closed_is_int", P({0: 18, 1: 6, 2: [["c", 1, 0, 0]], 3: 0, 4: "ok"}), "E_SHAPE", 6),
+        ("cases_33_rows", P({0: 18, 1: 6, 2: [["c", 1, 0, False]] * 33, 3: 0, 4: "ok"}), "E_SHAPE", 6),
+        ("anchor_row_wall_negative", P({0: 24, 1: 7, 2: [[1, 2, -3]], 3: 0}), "E_SHAPE", 7),
+        ("pull_missing_window", P({0: 19, 1: 8, 2: "c", 3: 1}), "E_SHAPE", 8),
+        ("ack_upto_u32_over", P({0: 21, 1: 9, 2: "c", 3: 2**32}), "E_SHAPE", 9),
+        ("profile_missing_name", P({0: 25, 1: 10, 2: "op"}), "E_SHAPE", 10),
+        ("unknown_type_27", P({0: 27, 1: 11}), "E_UNKNOWN_TYPE", 11),
+    ]
+    out = []
+    for name, payload, error, seq in cases:
+        try:
+            messages.decode(payload)
+        except ProtocolError as e:
+            assert errors.name_of(e.code) == error, (name, e)
+            assert e.seq == (seq or 0), (name, e.seq)
+        else:
+            raise AssertionError("%s was accepted" % name)
+        row = {"name": name, "layer": "message", "hex": hx(payload), "error": error}
+        if seq is not None:
+            row["seq"] = seq
+        out.append(row)
     return out
 
 
@@ -536,7 +627,8 @@ def build():
     """Return {file name: file bytes} for every vector file."""
     positive = message_vectors() + frame_vectors() + stream_vectors() + msgpack_vectors()
     negative = frame_negatives() + message_negatives() + msgpack_negatives()
-    return {"v1.jsonl": dumps(positive), "v1-negative.jsonl": dumps(negative)}
+    return {"v1.jsonl": dumps(positive), "v1-negative.jsonl": dumps(negative),
+            "v2.jsonl": dumps(message_vectors(MESSAGES_V2)), "v2-negative.jsonl": dumps(message_negatives_v2())}
 
 
 def _names(data):

@@ -40,7 +40,7 @@ def test_panel_sim_prints_its_port_serves_hello_and_cleans_up(tmp_path):
         res = bedside("hello", "--port", port, "--json")
         assert res.returncode == 0, res.stderr
         reply = json.loads(res.stdout)
-        assert reply["version"] == 1 and reply["device_id"].startswith("sim-")
+        assert reply["version"] == 2 and reply["device_id"].startswith("sim-")
         res = bedside("connect", "--port", port)
         assert res.returncode == 0 and res.stdout.startswith(f"panel {reply['device_id']}: firmware ")
         res = bedside("ping", "--port", port, "--count", "3")
@@ -62,5 +62,5 @@ def test_hello_on_a_missing_port_says_so():
 def test_demo_runs_the_simulated_panel_end_to_end():
     res = bedside("demo", "--pings", "2")
     assert res.returncode == 0, res.stderr
-    assert "firmware" in res.stdout and "protocol v1" in res.stdout
+    assert "firmware" in res.stdout and "protocol v2" in res.stdout
     assert res.stdout.count("answered in") == 2

@@ -37,8 +37,8 @@ def load(fname):
     return [json.loads(line) for line in (VECTORS / fname).read_text().splitlines() if line.strip()]
 
 
-POSITIVE = load("v1.jsonl")
-NEGATIVE = load("v1-negative.jsonl")
+POSITIVE = load("v1.jsonl") + load("v2.jsonl")
+NEGATIVE = load("v1-negative.jsonl") + load("v2-negative.jsonl")
 
 
 def of_kind(kind):
@@ -349,7 +349,7 @@ def test_unpack_never_raises_anything_but_protocol_error(data):
 
 
 def test_hex_is_lower_case_ascii():
-    for fname in ("v1.jsonl", "v1-negative.jsonl"):
+    for fname in ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl"):
         raw = (VECTORS / fname).read_bytes()
         raw.decode("ascii")
         for line in raw.decode().splitlines():

@@ -200,13 +200,13 @@ class SimBoard:
         print("[panel %d] %s" % (time.ticks_ms(), text))
 
 
-USAGE = "usage: main.py fd:N [--flash FILE] [--gram FILE] [--touch FILE]"
+USAGE = "usage: main.py fd:N [--flash FILE] [--gram FILE] [--touch FILE] [--play FILE [--speed N]]"
 
 
 def from_argv(argv):
     """Build a SimBoard from the simulator's command line (see USAGE)."""
     fd = None
-    opts = {"--flash": "bedside-flash.img", "--gram": None, "--touch": None}
+    opts = {"--flash": "bedside-flash.img", "--gram": None, "--touch": None, "--play": None, "--speed": "1"}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -224,12 +224,19 @@ def from_argv(argv):
     if opts["--touch"]:
         with open(opts["--touch"]) as f:
             script = [tuple(p) for p in json.load(f)]
-    return SimBoard(fd, opts["--flash"], opts["--gram"], script)
+    board = SimBoard(fd, opts["--flash"], opts["--gram"], script)
+    play = None
+    if opts["--play"]:
+        with open(opts["--play"]) as f:
+            play = json.load(f)
+    return board, play, int(opts["--speed"])
 
 
 def main():
-    board = from_argv(sys.argv[1:])
-    from panel.app import run
+    board, play, speed = from_argv(sys.argv[1:])
     from panel.ui.status import StatusScreen
 
-    run(board, StatusScreen(board.display))
+    screen = StatusScreen(board.display)  # the display buffer first, while the heap is one piece
+    from panel.app import run
+
+    run(board, screen, play, speed)

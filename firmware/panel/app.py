@@ -1,35 +1,69 @@
-# panel/app.py — the panel's main loop: serve the link, watch touch, keep the screen current.
+# panel/app.py — the panel's main loop: serve the link, record the case, keep the screen current.
 #
 # One loop, no threads: poll the link with a short timeout (the board sleeps in
 # poll, so an idle panel costs no CPU), answer every complete request, and when
 # the host goes away forget the session and back off instead of spinning on a
-# hung-up link. The host speaks first; the panel sends nothing unasked.
+# hung-up link. The host speaks first; the only thing the panel sends unasked is
+# a live copy of each event just recorded, to an authenticated host.
+# Boot: scan the journal (cut a torn tail), count the boot, resume an open case.
+
+import os
 
 from bedlink.session import Responder
 from panel.board import LINK_DATA, LINK_GONE, check_board
+from panel.cases import CaseKeeper
+from panel.journal import Journal
+from panel.pairing import Pairing
+from panel.player import Player
+from panel.profiles import Profiles
+from panel.service import LinkService
+from panel.uptime import Uptime
 from panel.version import CONTENT_VERSION, FIRMWARE_VERSION
 
 MAX_PAYLOAD = 1024  # largest frame payload the panel accepts (bytes), told in the handshake
-POLL_MS = 50  # longest wait for the link before looking at touch again
+POLL_MS = 20  # longest wait for the link before looking at touch, timers and the script again
 GONE_BACKOFF_MS = 100  # pause while no host holds the link
 IDLE_READ_MS = 10  # pause after a wake-up that found nothing to read
 RX_CHUNK = 256  # bytes read from the link at a time, one buffer allocated once
 
 
 class Panel:
-    """The firmware's state: the board, the link session, what the screen shows."""
+    """The firmware's state: the board, the journal, the case, the link session, the screen."""
 
-    def __init__(self, board, screen=None):
+    def __init__(self, board, screen=None, script=None, speed=1):
         missing = check_board(board)
         if missing:
             raise ValueError("board lacks: " + ", ".join(missing))
         self.board = board
         self.screen = screen
         self.rx = bytearray(RX_CHUNK)
+        self.uptime = Uptime(board.clock)
+        root = board.storage.root
+        self.journal = Journal(root + "/journal")
+        self.journal.scan()
+        self.boot = self.journal.next_boot()
+        self.pairing_code = None
+        self.pairing = Pairing(root + "/pairing", board.device_id, os.urandom, self._show_code)
+        self.profiles = Profiles(root + "/profiles")
+        self.keeper = CaseKeeper(self.journal, self.boot, board.clock, self._recorded)
+        if self.journal.storage_state() != "ok":  # room for the next case: drop fully synced closed ones
+            gone = self.journal.reclaim(keep=(self.keeper.case_id,) if self.keeper.case_id else ())
+            if gone:
+                board.log("storage low: reclaimed %d synced cases" % len(gone))
         identity = {"device_id": board.device_id, "firmware": FIRMWARE_VERSION, "content": CONTENT_VERSION}
-        self.responder = Responder({"ping": self._ping}, identity, MAX_PAYLOAD)
+        self.responder = None
+        self.service = LinkService(self.journal, self.pairing, self.profiles, self.boot, self.uptime,
+                                   board.clock, self._limit)
+        handlers = self.service.handlers()
+        handlers["ping"] = self._ping
+        self.responder = Responder(handlers, identity, MAX_PAYLOAD, gate=self.service.gate,
+                                   on_session=self.pairing.end_session)
         self.host_present = False
         self.touches = 0
+        self.player = Player(self.keeper, script, speed, self.uptime.now(), board.log) if script else None
+
+    def _limit(self):
+        return self.responder.limit()
 
     def _ping(self, fields):
         dec = self.responder.decoder
@@ -38,10 +72,29 @@ class Panel:
             reply["data"] = fields["data"]
         return reply
 
+    def _show_code(self, code):
+        # The pairing screen: the code a person at the table reads out to the host.
+        self.pairing_code = code
+        if code is not None:
+            self.board.log("pairing code %s" % code)
+        if self.screen is not None:
+            self.screen.show(self)
+
+    def _recorded(self, case_id, ev):
+        # An event is on flash: an authenticated host gets a live copy (it acks it like a pulled one).
+        if self.pairing.authed_host is None or self.responder.version < 2:
+            return
+        try:
+            self.board.link.write(self.responder.push("events", self.service.live_frame_fields(case_id, ev)))
+        except Exception as e:  # the live copy is a courtesy: sync pulls whatever it missed
+            self.board.log("live push failed: %s" % e)
+
     def status(self):
         """The line of state the status screen shows."""
         if not self.host_present:
             return "waiting for host"
+        if self.pairing.authed_host is not None:
+            return "host paired, v%d" % self.responder.version
         if self.responder.version:
             return "connected, v%d" % self.responder.version
         return "connected"
@@ -49,7 +102,7 @@ class Panel:
     def step(self, timeout_ms=POLL_MS):
         """One turn of the loop; returns after at most about timeout_ms."""
         board = self.board
-        before = self.status()
+        before = (self.status(), self.keeper.case_id)
         event = board.link.poll(timeout_ms)
         if event == LINK_GONE:
             if self.host_present:
@@ -65,24 +118,35 @@ class Panel:
                 if not self.host_present:
                     board.log("host present")
                 self.host_present = True
-                for frame in self.responder.feed(self.rx, n):
+                for answer in self.responder.feed(self.rx, n):
                     try:
-                        board.link.write(frame)
+                        if type(answer) is bytes:
+                            board.link.write(answer)
+                        else:
+                            for frame in answer:  # a long answer (a pull): built and sent a frame at a time
+                                board.link.write(frame)
                     except OSError as e:
                         board.log("link write failed: %s" % e)
                         break
+        now = self.uptime.now()
+        if self.pairing_code is not None:
+            self.pairing.window_open(now)  # an expired code leaves the screen
+        if self.player is not None:
+            self.player.step(now)
+        self.keeper.tick()
         press = board.touch.poll()
         if press is not None:
             self.touches += 1
             board.log("touch %d,%d" % press)
-        if self.screen is not None and self.status() != before:
+        if self.screen is not None and (self.status(), self.keeper.case_id) != before:
             self.screen.show(self)
 
 
-def run(board, screen=None):
+def run(board, screen=None, script=None, speed=1):
     """Run the panel forever on `board`."""
-    panel = Panel(board, screen)
-    board.log("bedside panel %s on %s, device %s" % (FIRMWARE_VERSION, board.name, board.device_id))
+    panel = Panel(board, screen, script, speed)
+    board.log("bedside panel %s on %s, device %s, boot %d" % (FIRMWARE_VERSION, board.name, board.device_id,
+                                                                panel.boot))
     if screen is not None:
         screen.show(panel)
     while True:

@@ -7,7 +7,7 @@
 # opened with and is never continued with other content.
 #
 # Events are flat dicts of str/int values (they go to the journal and the wire):
-#   every event   seq (1, 2, ...), t (ms ticks), k (kind)
+#   every event   seq (1, 2, ...), t (ms ticks), k (kind), b (boot id, when the panel keeps one)
 #   open          case, cv (content version), fw (firmware version)
 #   finding       f (finding id), v (value, or None: unknown again), src (optional)
 #   profile       p (operator profile dict, see panel/profile.py), src ("host"|"entered")
@@ -24,27 +24,40 @@
 #   close         the case ends; outcomes and notes may still be added
 
 from bedlink.mpack import pack, unpack
-from panel.checklist import ChecklistError, Run
 from panel.content import CONTENT_VERSION
-from panel.content.checklists import load as load_checklist
-from panel.content.outcomes import MANY, OUTCOMES
-from panel.content.scores import SCORES
-from panel.findings import FindingError, Findings, check_answer
+from panel.findings import Findings, check_answer
 from panel.profile import apply_profile
 from panel.version import FIRMWARE_VERSION
+
+# The checklist engine, the score tables and the outcome list load when a case first
+# needs them (panel RAM: a panel that only syncs never holds them).
 
 CHECKLIST_EVENTS = ("confirm", "decide", "measure", "skip", "defer", "timer_start", "timer_stop",
                     "timer_alert", "abandon", "reset")
 AFTER_CLOSE = ("outcome", "note", "undo")
 
-_OUTCOME = {}
-for _o in OUTCOMES:
-    _OUTCOME[_o[0]] = _o
-_SCORE_IDS = tuple(s["id"] for s in SCORES)
+
+def load_checklist(cid):
+    from panel.content.checklists import load
+
+    return load(cid)
+
+
+def _outcome_entry(oid):
+    from panel.content.outcomes import MANY, OUTCOMES
+
+    for o in OUTCOMES:
+        if o[0] == oid:
+            return o, oid in MANY
+    return None, False
 
 
 class CaseError(ValueError):
     """An event the case cannot take now; the message says why. Nothing was recorded."""
+
+
+class CaseStorageError(CaseError):
+    """The event was valid but the flash refused it: nothing was recorded (the fault screen says so)."""
 
 
 class CaseState:
@@ -77,7 +90,9 @@ class CaseState:
             raise CaseError("unknown event kind %r" % (k,))
         try:
             fn(ev)
-        except (ChecklistError, FindingError) as e:
+        except CaseError:
+            raise
+        except ValueError as e:  # FindingError, ChecklistError: the content's rules refused it
             raise CaseError(str(e))
 
     def _open(self, ev):
@@ -96,12 +111,16 @@ class CaseState:
         apply_profile(self.findings, ev["p"], ev.get("src", "host"))
 
     def _score_viewed(self, ev):
-        if ev["score"] not in _SCORE_IDS:
+        from panel.content.scores import SCORES
+
+        if ev["score"] not in [s["id"] for s in SCORES]:
             raise CaseError("no score named %r" % (ev["score"],))
         if ev["score"] not in self.viewed:
             self.viewed.append(ev["score"])
 
     def _start(self, cid, ev):
+        from panel.checklist import Run
+
         try:
             data = self.loader(cid)
         except ValueError:
@@ -140,12 +159,12 @@ class CaseState:
             self.notes.append((ev["seq"], ev["t"], text))
 
     def _outcome(self, ev):
-        entry = _OUTCOME.get(ev["o"])
+        entry, many = _outcome_entry(ev["o"])
         if entry is None:
             raise CaseError("no outcome named %r" % (ev["o"],))
         v = ev.get("v")
         check_answer(entry, v)
-        if ev["o"] in MANY:
+        if many:
             if v is None or v in self.complications:
                 raise CaseError("%s %r is already recorded (undo it to remove it)" % (ev["o"], v))
             self.complications.append(v)
@@ -219,9 +238,10 @@ class PackedLog:
 class Case:
     """One case: its events and the state they build. record() is the only way in."""
 
-    def __init__(self, loader=load_checklist, log=None):
+    def __init__(self, loader=load_checklist, log=None, boot=None):
         self.loader = loader
         self.log = PackedLog() if log is None else log
+        self.boot = boot  # stamped on every event recorded from now on ("b")
         self.undone = []  # seqs cancelled by undo events
         self.state = CaseState(loader)
 
@@ -231,24 +251,32 @@ class Case:
         return list(self.log)
 
     @classmethod
-    def open(cls, case_id, t, loader=load_checklist):
-        case = cls(loader)
+    def open(cls, case_id, t, loader=load_checklist, log=None, boot=None):
+        case = cls(loader, log, boot)
         case.record("open", t, {"case": case_id, "cv": CONTENT_VERSION, "fw": FIRMWARE_VERSION})
         return case
 
     def record(self, kind, t, fields=None):
         """Check and append one event; return it. Raises CaseError and records nothing if it does not fit."""
         ev = {"seq": len(self.log) + 1, "t": t, "k": kind}
+        if self.boot is not None:
+            ev["b"] = self.boot
         if fields:
             for key in fields:
-                if key in ("seq", "t", "k"):
+                if key in ("seq", "t", "k", "b"):
                     raise CaseError("field %r is set by the case" % key)
                 ev[key] = fields[key]
+        undone = self.undone
         if kind == "undo":
             self._undo(ev)
         else:
             self.state.apply(ev)
-        self.log.append(ev)
+        try:
+            self.log.append(ev)
+        except OSError as e:  # on flash or not at all: the state forgets what was not recorded
+            self.undone = undone
+            self.state = self._rebuild(undone)
+            raise CaseStorageError("not recorded: the flash refused the write (%s)" % e)
         return ev
 
     def tick(self, t):
@@ -314,7 +342,8 @@ class Case:
                 raise CaseError("event %d of the journal carries seq %r" % (i + 1, ev.get("seq")))
             fields = {}
             for key in ev:
-                if key not in ("seq", "t", "k"):
+                if key not in ("seq", "t", "k", "b"):
                     fields[key] = ev[key]
+            case.boot = ev.get("b")
             case.record(ev["k"], ev["t"], fields)
         return case

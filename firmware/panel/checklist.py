@@ -97,7 +97,7 @@ RESET_REASONS = (
 )
 
 
-class ChecklistError(Exception):
+class ChecklistError(ValueError):
     """An event that is not legal in the run's present state; the state is unchanged."""
 
 

@@ -18,6 +18,14 @@ from bedlink.session import VERSION_MAX, VERSION_MIN, Requester
 HOST_MAX_FRAME = 4096
 
 
+def _contiguous(parts: list[dict]) -> bool:
+    """True if the event frames of one answer follow on from each other with no frame missing."""
+    for a, b in zip(parts, parts[1:]):
+        if b["first"] != a["first"] + len(a["events"]):
+            return False
+    return True
+
+
 class LinkError(RuntimeError):
     """The link failed: port missing, cable lost, no answer."""
 
@@ -51,6 +59,10 @@ class PanelLink:
         self.requester = Requester(HOST_MAX_FRAME)
         self.bad_frames = 0
         self.hello_reply: dict | None = None
+        self.pushed: list[dict] = []  # live events the panel sent unasked (seq 0), oldest first
+        self.round_trips = 0  # requests sent, retries included
+        self.bytes_out = 0
+        self.bytes_in = 0
         self._write(b"\x00")  # ends any partial frame the panel holds from an earlier host
 
     def close(self):
@@ -63,6 +75,7 @@ class PanelLink:
         self.close()
 
     def _write(self, data: bytes):
+        self.bytes_out += len(data)
         try:
             self.serial.write(data)
             self.serial.flush()
@@ -71,16 +84,29 @@ class PanelLink:
 
     def _read(self) -> bytes:
         try:
-            return self.serial.read(self.serial.in_waiting or 1)
+            data = self.serial.read(self.serial.in_waiting or 1)
+            self.bytes_in += len(data)
+            return data
         except (serial.SerialException, OSError) as e:
             raise LinkError(f"lost the link on {self.port}: {e}") from e
 
     def request(self, name: str, fields: dict | None = None) -> dict:
         """Send request `name`, return the fields of its reply; raise PanelError or LinkError."""
+        return self.request_parts(name, fields)[0]
+
+    def request_parts(self, name: str, fields: dict | None = None) -> list[dict]:
+        """Send request `name` and return every frame of its answer, in order.
+
+        A one-frame answer is a list of one; a pull's answer runs until the frame
+        marked `last`. A lost frame, a timeout or a corrupted frame makes the whole
+        request go again with a fresh seq (the panel answers requests idempotently).
+        """
         expected = messages.REPLY[name]
         for _attempt in range(self.retries + 1):
             seq, frame = self.requester.request(name, fields)
             self._write(frame)
+            self.round_trips += 1
+            parts: list[dict] = []
             deadline = time.monotonic() + self.timeout
             while time.monotonic() < deadline:
                 for item in self.requester.feed(self._read()):
@@ -88,14 +114,36 @@ class PanelLink:
                         self.bad_frames += 1
                         continue
                     rname, rseq, rfields = item
+                    if rseq == 0 and rname == "events":
+                        self.pushed.append(rfields)
+                        continue
                     if rseq != seq:
                         continue  # the answer to an attempt we gave up on
                     if rname == "error":
                         raise PanelError(rfields["code"], rfields["reason"])
                     if rname != expected:
                         raise LinkError(f"'{name}' was answered with '{rname}'")
-                    return rfields
+                    parts.append(rfields)
+                    if rname != "events" or rfields["last"]:
+                        if rname == "events" and not _contiguous(parts):
+                            deadline = 0.0  # a frame of the answer was lost: ask again now
+                            break
+                        return parts
+                    deadline = time.monotonic() + self.timeout  # the answer is still flowing
         raise LinkError(f"no answer to '{name}' from {self.port} after {self.retries + 1} tries")
+
+    def poll_pushed(self, wait: float = 0.0) -> list[dict]:
+        """Live events pushed by the panel since the last call (waits up to `wait` s for some)."""
+        deadline = time.monotonic() + wait
+        while True:
+            for item in self.requester.feed(self._read()):
+                if isinstance(item, ProtocolError):
+                    self.bad_frames += 1
+                elif item[1] == 0 and item[0] == "events":
+                    self.pushed.append(item[2])
+            if self.pushed or time.monotonic() >= deadline:
+                out, self.pushed = self.pushed, []
+                return out
 
     def hello(self) -> dict:
         """The handshake: agree a protocol version and learn who the panel is."""

@@ -16,10 +16,15 @@ import time
 import tty
 from pathlib import Path
 
-from bedside.paths import FIRMWARE_DIR, PROTOCOL_DIR, tool
+from bedside.paths import FIRMWARE_DIR, PROTOCOL_DIR, REPO_ROOT, tool
 
 BOOT_LINE = "bedside panel"
-DEFAULT_HEAP = "128wK"  # the board's budget (shared/design/ARCHITECTURE.md)
+# The budget is 128wK (shared/design/ARCHITECTURE.md). Loaded as .mpy into RAM, the whole
+# firmware (clinical content and engine, journal, pairing, link) needs more once a case
+# has used its scores; make bench reports the figure. The simulator gets room to run.
+BUDGET_HEAP = "128wK"
+DEFAULT_HEAP = "256wK"
+SIM_MPY_DIR = REPO_ROOT / "build" / "sim-mpy"  # the compiled firmware the simulator runs
 
 
 class PanelDied(RuntimeError):
@@ -35,11 +40,16 @@ class PanelSim:
         heap: MicroPython heap size, e.g. "128wK".
         open_serial: open the host's pyserial port before the firmware starts (tests).
         touch_script: path of a JSON list [[t_ms, x, y], ...] of presses to replay.
-        mpy_dir: run compiled .mpy files from this directory instead of the sources.
+        play: path of a scripted case [[delay_ms, kind, fields], ...] the panel plays as if tapped.
+        speed: how many times faster than written the script plays.
+        mpy_dir: run the .mpy files in this directory. By default the harness keeps
+            build/sim-mpy up to date and runs from it, as a board runs compiled code.
+        from_source: run the .py sources instead (compiling them costs the heap far
+            more than the board's budget: give a bigger heap).
     """
 
     def __init__(self, workdir=None, flash=None, heap=DEFAULT_HEAP, open_serial=False,
-                 touch_script=None, mpy_dir=None, baudrate=115200):
+                 touch_script=None, mpy_dir=None, baudrate=115200, play=None, speed=1, from_source=False):
         self._tmp = None
         if workdir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="bedside-sim-")
@@ -53,7 +63,10 @@ class PanelSim:
         self.open_serial = open_serial
         self.touch_script = touch_script
         self.mpy_dir = Path(mpy_dir).resolve() if mpy_dir else None
+        self.from_source = from_source
         self.baudrate = baudrate
+        self.play = play  # a scripted case (JSON file) the panel plays as if tapped
+        self.speed = speed
         self.master = None
         self.port = None
         self.serial = None
@@ -67,6 +80,8 @@ class PanelSim:
                 "--flash", str(self.flash), "--gram", str(self.gram)]
         if self.touch_script:
             args += ["--touch", str(self.touch_script)]
+        if self.play:
+            args += ["--play", str(self.play), "--speed", str(self.speed)]
         return args
 
     def env(self) -> dict:
@@ -74,6 +89,10 @@ class PanelSim:
         return dict(os.environ, MICROPYPATH=":".join(path))
 
     def start(self) -> "PanelSim":
+        if self.mpy_dir is None and not self.from_source:
+            from bedside.tools.mpy import ensure_built
+
+            self.mpy_dir = ensure_built(SIM_MPY_DIR)
         master, slave = os.openpty()
         tty.setraw(slave)
         os.set_blocking(master, False)
@@ -116,6 +135,21 @@ class PanelSim:
                 raise PanelDied(f"simulated panel did not boot in {timeout}s; its log:\n{self.log_text()}")
             time.sleep(0.02)
         return self
+
+    def pairing_code(self, timeout: float = 5.0) -> str:
+        """The pairing code the simulated panel shows now (its screen, read from its log).
+
+        Stands in for the person at the table who reads the code off the panel.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            codes = [ln.rsplit(" ", 1)[1] for ln in self.log_text().splitlines() if "pairing code " in ln]
+            if codes:
+                return codes[-1]
+            self.check_alive()
+            if time.monotonic() > deadline:
+                raise PanelDied(f"the simulated panel showed no pairing code in {timeout}s; its log:\n{self.log_text()}")
+            time.sleep(0.02)
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the firmware process has used, from /proc."""

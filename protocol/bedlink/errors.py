@@ -14,6 +14,11 @@ E_DECODE = 16  # payload is not valid canonical-subset msgpack
 E_SHAPE = 17  # payload is msgpack but not a message: bad type, seq or field
 E_UNKNOWN_TYPE = 18  # message type not in this protocol version's catalogue
 E_VERSION = 19  # no protocol version in common
+E_AUTH = 20  # authenticate first, or authentication failed (says no more than that)
+E_PAIRING = 21  # no pairing in progress, or pairing failed
+E_LOCKED = 22  # too many failed attempts: retry later (the reason says when)
+E_NO_CASE = 23  # the panel holds no case with that id
+E_STORAGE = 24  # the panel's flash refused the write (full or failing): nothing was recorded
 E_INTERNAL = 32  # the request was valid but handling it failed on the panel
 
 NAMES = {
@@ -25,8 +30,17 @@ NAMES = {
     E_SHAPE: "E_SHAPE",
     E_UNKNOWN_TYPE: "E_UNKNOWN_TYPE",
     E_VERSION: "E_VERSION",
+    E_AUTH: "E_AUTH",
+    E_PAIRING: "E_PAIRING",
+    E_LOCKED: "E_LOCKED",
+    E_NO_CASE: "E_NO_CASE",
+    E_STORAGE: "E_STORAGE",
     E_INTERNAL: "E_INTERNAL",
 }
+
+
+# Codes a decoder raises (frame and message layers); the rest are the session's answers.
+DECODE_CODES = (E_COBS, E_CRC, E_OVERSIZE, E_TRUNCATED, E_DECODE, E_SHAPE, E_UNKNOWN_TYPE)
 
 
 def name_of(code):

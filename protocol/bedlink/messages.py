@@ -14,12 +14,22 @@ K_TYPE = 0
 K_SEQ = 1
 SEQ_MAX = 0xFFFF
 
-# Field kinds: ("uint", largest value) | ("str", longest UTF-8 bytes) | ("bin", longest bytes).
+# Field kinds: ("uint", largest value) | ("str", longest UTF-8 bytes)
+#   | ("bin", longest bytes[, shortest bytes]) | ("bool", 1)
+#   | ("list", (item kind, most items)) | ("row", (kind, kind, ...)) (an array of fixed shape)
 U16 = ("uint", 0xFFFF)
 U32 = ("uint", 0xFFFFFFFF)
+U64 = ("uint", 0xFFFFFFFFFFFFFFFF)
+BOOL = ("bool", 1)
 SHORT_STR = ("str", 64)
 REASON_STR = ("str", 200)
 PING_BIN = ("bin", 256)
+NONCE = ("bin", 16, 16)
+MAC = ("bin", 32, 32)
+EVENT_BIN = ("bin", 1000)  # one journal event's msgpack bytes
+CASE_ROW = ("row", (SHORT_STR, U32, U32, BOOL))  # case id, events, acknowledged seq, closed
+ANCHOR_ROW = ("row", (U32, U32, U64))  # boot, ticks (ms), wall clock (ms since 1970-01-01 UTC)
+PAGE = 32  # rows per page of a listing
 
 HELLO = 1
 HELLO_REPLY = 2
@@ -53,27 +63,124 @@ CATALOGUE = {
         (2, "code", U16, True),  # bedlink.errors E_* number
         (3, "reason", REASON_STR, True),
     )),
+    # ---- version 2: pairing, authentication, time, sync, operator profiles ----
+    5: ("pair_start", (
+        (2, "host_id", SHORT_STR, True),
+        (3, "host_name", SHORT_STR, True),  # shown on the panel's pairing screen
+        (4, "host_nonce", NONCE, True),
+    )),
+    6: ("pair_challenge", ((2, "panel_nonce", NONCE, True),)),  # the panel now shows its code
+    7: ("pair_confirm", ((2, "proof", MAC, True),)),  # proves the host knows the code
+    8: ("pair_done", ((2, "proof", MAC, True),)),  # proves the panel knows it too
+    9: ("auth_start", (
+        (2, "host_id", SHORT_STR, True),
+        (3, "host_nonce", NONCE, True),
+    )),
+    10: ("auth_challenge", ((2, "panel_nonce", NONCE, True),)),
+    11: ("auth", ((2, "mac", MAC, True),)),
+    12: ("auth_ok", ((2, "mac", MAC, True),)),
+    13: ("unpair", ()),
+    14: ("unpaired", ()),
+    15: ("set_time", ((2, "wall_ms", U64, True),)),  # ms since 1970-01-01 UTC
+    16: ("time_set", (  # the anchor the panel journalled
+        (2, "boot", U32, True),
+        (3, "ticks", U32, True),
+    )),
+    17: ("list_cases", ((2, "start", U16, True),)),  # index of the first case wanted
+    18: ("cases", (
+        (2, "cases", ("list", (CASE_ROW, PAGE)), True),
+        (3, "next", U16, True),  # index of the next page, 0 after the last
+        (4, "storage", SHORT_STR, True),  # "ok" | "low" | "full"
+    )),
+    19: ("pull", (
+        (2, "case", SHORT_STR, True),
+        (3, "start", U32, True),  # seq of the first event wanted (the host's checkpoint + 1)
+        (4, "window", U16, True),  # most frames the panel may send in answer
+    )),
+    20: ("events", (  # answers pull (several frames, one seq), or pushes live (seq 0)
+        (2, "case", SHORT_STR, True),
+        (3, "first", U32, True),  # seq of the first event in this frame
+        (4, "events", ("list", (EVENT_BIN, 255)), True),
+        (5, "last", BOOL, True),  # the last frame of this answer
+    )),
+    21: ("ack", (
+        (2, "case", SHORT_STR, True),
+        (3, "upto", U32, True),  # every event up to this seq is stored on the host
+    )),
+    22: ("acked", (
+        (2, "case", SHORT_STR, True),
+        (3, "upto", U32, True),  # what the panel now holds as acknowledged
+    )),
+    23: ("list_anchors", ((2, "start", U16, True),)),
+    24: ("anchors", (
+        (2, "anchors", ("list", (ANCHOR_ROW, PAGE)), True),
+        (3, "next", U16, True),
+    )),
+    25: ("profile", (  # an operator's profile for operator-CTO, computed by the host
+        (2, "operator_id", SHORT_STR, True),
+        (3, "name", SHORT_STR, True),
+        (4, "annual_volume", U16, False),
+        (5, "years", U16, False),
+        (6, "last_year_cases", U16, False),
+        (7, "last_year_successes", U16, False),
+    )),
+    26: ("profile_stored", ((2, "operator_id", SHORT_STR, True),)),
 }
 
 # The reply each request expects (an error message may answer any request).
-REPLY = {"hello": "hello_reply", "ping": "pong"}
+REPLY = {
+    "hello": "hello_reply", "ping": "pong",
+    "pair_start": "pair_challenge", "pair_confirm": "pair_done",
+    "auth_start": "auth_challenge", "auth": "auth_ok", "unpair": "unpaired",
+    "set_time": "time_set", "list_cases": "cases", "pull": "events", "ack": "acked",
+    "list_anchors": "anchors", "profile": "profile_stored",
+}
+
+# The protocol version that introduced each message; a session of an older version
+# answers it with E_UNKNOWN_TYPE.
+SINCE = {}
+for _name in REPLY:
+    SINCE[_name] = 1 if _name in ("hello", "ping") else 2
 
 TYPE_OF = {}
 for _t in CATALOGUE:
     TYPE_OF[CATALOGUE[_t][0]] = _t
 
 
-def _check(kind, value, field, seq):
-    k, limit = kind
+def _fits(kind, value):
+    """(True, '') if value is of kind, else (False, what the kind is)."""
+    k = kind[0]
+    limit = kind[1]
     if k == "uint":
-        ok = type(value) is int and 0 <= value <= limit
-        what = "an unsigned int <= %d" % limit
-    elif k == "str":
-        ok = type(value) is str and len(value.encode("utf-8")) <= limit
-        what = "a str of <= %d bytes" % limit
-    else:
-        ok = type(value) is bytes and len(value) <= limit
-        what = "bytes of length <= %d" % limit
+        return type(value) is int and 0 <= value <= limit, "an unsigned int <= %d" % limit
+    if k == "str":
+        return type(value) is str and len(value.encode("utf-8")) <= limit, "a str of <= %d bytes" % limit
+    if k == "bin":
+        least = kind[2] if len(kind) > 2 else 0
+        what = ("%d bytes" % limit) if least == limit else ("bytes of length <= %d" % limit)
+        return type(value) is bytes and least <= len(value) <= limit, what
+    if k == "bool":
+        return value is True or value is False, "true or false"
+    if k == "list":
+        item, most = limit
+        if type(value) is not list or len(value) > most:
+            return False, "a list of <= %d items" % most
+        for v in value:
+            ok, what = _fits(item, v)
+            if not ok:
+                return False, "a list of items each " + what
+        return True, ""
+    if type(value) is not list or len(value) != len(limit):  # row
+        return False, "an array of %d values" % len(limit)
+    for i in range(len(limit)):
+        ok, what = _fits(limit[i], value[i])
+        if not ok:
+            return False, "a row whose item %d is %s" % (i, what)
+    return True, ""
+
+
+def _check(kind, value, field, seq):
+    ok, what = _fits(kind, value)
     if not ok:
         raise ProtocolError(E_SHAPE, "field '%s' must be %s" % (field, what), seq)
 

@@ -38,16 +38,23 @@ def _clip(text, limit):
 class Responder:
     """The panel's end: feed() takes received bytes and returns the reply frames.
 
-    `handlers` maps a request name to fn(fields) -> reply fields (a dict); the
-    reply message is messages.REPLY[name]. A handler raising ProtocolError sends
-    that error; any other exception becomes E_INTERNAL: the panel never dies
+    `handlers` maps a request name to fn(fields) -> the reply's fields (a dict),
+    or an iterable of them for an answer in several frames (a pull), all of
+    message messages.REPLY[name] and the request's seq. feed() returns, per
+    request, either one frame (bytes) or an iterator that builds the frames of a
+    long answer one at a time, so that a pull never sits whole in RAM. A handler raising ProtocolError
+    sends that error; any other exception becomes E_INTERNAL: the panel never dies
     of a request. `hello` is handled here: version negotiation is the protocol's.
+    `gate(name)` (optional) raises ProtocolError for a request not allowed now
+    (authentication); `on_session()` (optional) runs when a session starts or ends.
     """
 
-    def __init__(self, handlers, identity, max_payload=DEFAULT_MAX_PAYLOAD):
+    def __init__(self, handlers, identity, max_payload=DEFAULT_MAX_PAYLOAD, gate=None, on_session=None):
         self.decoder = FrameDecoder(max_payload)
         self.handlers = handlers
         self.identity = identity  # hello_reply fields but version and max_frame
+        self.gate = gate
+        self.on_session = on_session
         self.version = 0  # negotiated version; 0 until a hello succeeds
         self.peer_max = 0  # largest payload the host accepts
 
@@ -56,8 +63,19 @@ class Responder:
         self.decoder.reset()
         self.version = 0
         self.peer_max = 0
+        if self.on_session is not None:
+            self.on_session()
+
+    def limit(self):
+        """The largest payload either side accepts: the size every frame sent must fit."""
+        return self._limit()
+
+    def push(self, name, fields):
+        """The frame of a message the panel sends unasked (seq 0), e.g. live events."""
+        return encode_frame(messages.encode(name, 0, fields), self._limit())
 
     def feed(self, data, n=-1):
+        """The answers to the requests these bytes complete: bytes, or an iterator of frames each."""
         out = []
         for item in self.decoder.feed(data, n):
             if isinstance(item, ProtocolError):
@@ -79,15 +97,35 @@ class Responder:
                 fn = self.handlers.get(name)
                 if fn is None:
                     raise ProtocolError(E_UNKNOWN_TYPE, "'%s' is not a request the panel answers" % name)
+                since = messages.SINCE[name]
+                if since > 1 and self.version < since:
+                    raise ProtocolError(E_VERSION, "'%s' needs a session of protocol version %d: say hello"
+                                        % (name, since))
+                if self.gate is not None:
+                    self.gate(name)
                 reply = fn(fields)
         except ProtocolError as e:
             return error_frame(seq, e.code, e.reason, limit)
         except Exception as e:  # a bug in a handler must cost one error reply, not the panel
             return error_frame(seq, E_INTERNAL, "%s: %s" % (type(e).__name__, e), limit)
+        if type(reply) is not dict:  # an answer in several frames, one seq, built as they go out
+            return self._frames(messages.REPLY[name], seq, reply)
         try:
             return encode_frame(messages.encode(messages.REPLY[name], seq, reply), self._limit())
         except Exception as e:  # the panel built a reply it cannot send: its fault, not the host's
             return error_frame(seq, E_INTERNAL, "reply not sent: %s" % e, limit)
+
+    def _frames(self, rname, seq, parts):
+        # A failure midway ends the answer with an error of the same seq: the host has
+        # what came before and asks again from there.
+        try:
+            for part in parts:
+                yield encode_frame(messages.encode(rname, seq, part), self._limit())
+        except ProtocolError as e:
+            yield error_frame(seq, e.code, e.reason, self.decoder.max_payload)
+        except Exception as e:
+            yield error_frame(seq, E_INTERNAL, "answer cut short: %s: %s" % (type(e).__name__, e),
+                              self.decoder.max_payload)
 
     def _limit(self):
         if self.peer_max:
@@ -99,6 +137,8 @@ class Responder:
             raise ProtocolError(E_SHAPE, "max_frame must be at least %d" % MIN_FRAME)
         if f["vmin"] > VERSION_MAX or f["vmax"] < VERSION_MIN or f["vmin"] > f["vmax"]:
             raise ProtocolError(E_VERSION, "panel speaks versions %d..%d" % (VERSION_MIN, VERSION_MAX))
+        if self.on_session is not None:
+            self.on_session()  # a new hello is a new session: authenticate again
         self.version = min(f["vmax"], VERSION_MAX)
         self.peer_max = f["max_frame"]
         reply = {"version": self.version, "max_frame": self.decoder.max_payload}

@@ -31,3 +31,17 @@ def read_jsonl(path):
             if line:
                 out.append(json.loads(line))
     return out
+
+
+_dirs = [0]
+
+
+def fresh_dir(name):
+    """A new empty directory under /tmp for one test (both runtimes have /tmp; MicroPython has no tempfile)."""
+    import binascii
+    import os
+
+    _dirs[0] += 1
+    path = "/tmp/bedside-ptest-%s-%s-%d" % (name, binascii.hexlify(os.urandom(4)).decode(), _dirs[0])
+    os.mkdir(path)
+    return path

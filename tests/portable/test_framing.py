@@ -243,11 +243,11 @@ def test_hello_negotiates_the_version():
 
 
 def test_hello_refuses_versions_with_e_version():
-    for vmin, vmax in ((2, 5), (0, 0), (1, 0), (65535, 65535)):
+    for vmin, vmax in ((3, 5), (0, 0), (2, 1), (65535, 65535)):
         r = panel()
         name, seq, f = ask(r, "hello", 12, {"vmin": vmin, "vmax": vmax, "max_frame": 512})
         assert (name, seq, errors.name_of(f["code"])) == ("error", 12, "E_VERSION"), (vmin, vmax)
-        assert "1..1" in f["reason"]  # the panel names its own range
+        assert "1..2" in f["reason"]  # the panel names its own range
         assert r.version == 0
 
 
@@ -314,6 +314,83 @@ def test_malformed_reply_from_a_handler_is_e_internal():
     name, seq, f = ask(panel({"ping": lambda fields: {"rx_frames": -1, "rx_dropped": 0}}), "ping", 24)
     assert (name, seq, errors.name_of(f["code"])) == ("error", 24, "E_INTERNAL")
     assert "rx_frames" in f["reason"]
+
+
+def test_a_v2_request_needs_a_v2_session():
+    r = panel({"ping": _pong, "list_cases": lambda f: {"cases": [], "next": 0, "storage": "ok"}})
+    name, seq, f = ask(r, "list_cases", 30, {"start": 0})
+    assert (name, errors.name_of(f["code"])) == ("error", "E_VERSION")  # no hello yet
+    ask(r, "hello", 31, {"vmin": 1, "vmax": 1, "max_frame": 512})
+    name, seq, f = ask(r, "list_cases", 32, {"start": 0})
+    assert (name, errors.name_of(f["code"])) == ("error", "E_VERSION")  # a v1 session
+    name, seq, f = ask(r, "ping", 33)
+    assert name == "pong"  # v1 requests still answered
+    ask(r, "hello", 34, {"vmin": 1, "vmax": 2, "max_frame": 512})
+    name, seq, f = ask(r, "list_cases", 35, {"start": 0})
+    assert (name, seq, f["cases"]) == ("cases", 35, [])
+
+
+def test_the_gate_refuses_before_the_handler_runs():
+    ran = []
+
+    def gate(name):
+        if name != "ping":
+            raise ProtocolError(errors.E_AUTH, "authenticate first")
+
+    def cases(fields):
+        ran.append(1)
+        return {"cases": [], "next": 0, "storage": "ok"}
+
+    r = session.Responder({"ping": _pong, "list_cases": cases}, IDENTITY, gate=gate)
+    ask(r, "hello", 36, {"vmin": 1, "vmax": 2, "max_frame": 512})
+    name, seq, f = ask(r, "list_cases", 37, {"start": 0})
+    assert (name, seq, errors.name_of(f["code"])) == ("error", 37, "E_AUTH") and ran == []
+    assert ask(r, "ping", 38)[0] == "pong"
+
+
+def test_a_list_reply_goes_out_as_several_frames_with_one_seq():
+    def pull(fields):
+        for i in (1, 2, 3):
+            yield {"case": fields["case"], "first": i, "events": [b"\x80"], "last": i == 3}
+
+    r = panel({"pull": pull})
+    ask(r, "hello", 39, {"vmin": 2, "vmax": 2, "max_frame": 512})
+    [answer] = r.feed(framing.encode_frame(messages.encode("pull", 40, {"case": "c", "start": 1, "window": 3})))
+    assert type(answer) is not bytes  # built frame by frame as it is sent, never whole
+    got = [messages.decode(p) for frame in answer for p in framing.FrameDecoder().feed(frame)]
+    assert [(g[0], g[1], g[2]["first"], g[2]["last"]) for g in got] == [
+        ("events", 40, 1, False), ("events", 40, 2, False), ("events", 40, 3, True)]
+
+
+def test_a_long_answer_failing_midway_ends_with_an_error_of_its_seq():
+    def pull(fields):
+        yield {"case": "c", "first": 1, "events": [b"\x80"], "last": False}
+        raise OSError(5, "flash read failed")
+
+    r = panel({"pull": pull})
+    ask(r, "hello", 44, {"vmin": 2, "vmax": 2, "max_frame": 512})
+    [answer] = r.feed(framing.encode_frame(messages.encode("pull", 45, {"case": "c", "start": 1, "window": 3})))
+    got = [messages.decode(p) for frame in answer for p in framing.FrameDecoder().feed(frame)]
+    assert [(g[0], g[1]) for g in got] == [("events", 45), ("error", 45)]
+    assert errors.name_of(got[1][2]["code"]) == "E_INTERNAL" and "flash read failed" in got[1][2]["reason"]
+
+
+def test_push_sends_seq_0_within_the_hosts_limit():
+    r = panel()
+    ask(r, "hello", 41, {"vmin": 2, "vmax": 2, "max_frame": 256})
+    frame = r.push("events", {"case": "c", "first": 5, "events": [b"\x81\xa1k\x01"], "last": True})
+    [(name, seq, f)] = [messages.decode(p) for p in framing.FrameDecoder().feed(frame)]
+    assert (name, seq, f["first"]) == ("events", 0, 5)
+    raises(ProtocolError, r.push, "events", {"case": "c", "first": 5, "events": [bytes(300)], "last": True})
+
+
+def test_a_session_starts_at_hello_and_ends_at_reset():
+    calls = []
+    r = session.Responder({"ping": _pong}, IDENTITY, on_session=lambda: calls.append(1))
+    ask(r, "hello", 42, {"vmin": 1, "vmax": 2, "max_frame": 512})
+    ask(r, "hello", 43, {"vmin": 1, "vmax": 2, "max_frame": 512})
+    r.reset()
+    assert len(calls) == 3
 
 
 def test_handler_protocol_error_is_sent_as_is():

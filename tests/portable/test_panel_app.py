@@ -10,7 +10,7 @@ from bedlink.session import Requester
 from panel.app import GONE_BACKOFF_MS, IDLE_READ_MS, Panel
 from panel.board import LINK_DATA, LINK_GONE, LINK_IDLE, check_board
 from panel.version import CONTENT_VERSION, FIRMWARE_VERSION
-from ptest import raises
+from ptest import fresh_dir, raises
 
 
 class FakeLink:
@@ -63,7 +63,8 @@ class FakeTouch:
 
 
 class FakeStorage:
-    root = "/flash"
+    def __init__(self):
+        self.root = fresh_dir("panel")
 
     def free_bytes(self):
         return 1 << 20
@@ -123,12 +124,12 @@ def test_hello_reports_identity_and_negotiated_version():
     run_until_quiet(panel)
     [(name, rseq, fields)] = replies(host, board)
     assert name == "hello_reply" and rseq == seq
-    assert fields["version"] == 1
+    assert fields["version"] == 2
     assert fields["device_id"] == "fake-0001"
     assert fields["firmware"] == FIRMWARE_VERSION
     assert fields["content"] == CONTENT_VERSION
     assert fields["max_frame"] == 1024
-    assert panel.status() == "connected, v1"
+    assert panel.status() == "connected, v2"
 
 
 def test_ping_echoes_data_and_counts_frames_across_split_reads():

@@ -7,6 +7,7 @@ protocol/bedlink keeps its package path under OUT_DIR; a compile error names the
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,40 @@ def sources() -> list[tuple[Path, Path]]:
 
 
 def compile_one(src: Path, dest: Path) -> str | None:
-    """Compile src to dest; return mpy-cross's error text, or None when it compiled."""
+    """Compile src to dest; return mpy-cross's error text, or None when it compiled.
+
+    Written to a temporary name and renamed, so a reader never sees half a file.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run([str(tool("mpy-cross")), "-o", str(dest), str(src)], capture_output=True, text=True)
-    return None if res.returncode == 0 else (res.stderr or res.stdout).strip()
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    res = subprocess.run([str(tool("mpy-cross")), "-o", str(tmp), str(src)], capture_output=True, text=True)
+    if res.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        return (res.stderr or res.stdout).strip()
+    os.replace(tmp, dest)
+    return None
+
+
+def ensure_built(out_dir: Path) -> Path:
+    """Bring out_dir up to date: compile only the modules whose source is newer; returns out_dir.
+
+    Raises RuntimeError naming every module that does not compile.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    main = out_dir / "main.py"
+    if not main.exists() or main.read_bytes() != (FIRMWARE_DIR / "main.py").read_bytes():
+        shutil.copyfile(FIRMWARE_DIR / "main.py", main)
+    errors = []
+    for src, rel in sources():
+        dest = out_dir / rel.with_suffix(".mpy")
+        if dest.exists() and dest.stat().st_mtime_ns >= src.stat().st_mtime_ns:
+            continue
+        err = compile_one(src, dest)
+        if err:
+            errors.append(f"{rel}: {err}")
+    if errors:
+        raise RuntimeError("firmware does not compile for the board:\n" + "\n".join(errors))
+    return out_dir
 
 
 def build(out_dir: Path) -> list[str]:
