@@ -229,6 +229,7 @@ MESSAGES_V2 = [
                                      "years": 6, "last_year_cases": 64, "last_year_successes": 58}),
     ("profile_name_only", "profile", 23, {"operator_id": "op-8", "name": "Dr B. New"}),
     ("profile_stored", "profile_stored", 22, {"operator_id": "op-7"}),
+    ("pong_heap_free", "pong", 29, {"rx_frames": 3, "rx_dropped": 0, "heap_free": 131072}),
     ("error_E_AUTH", "error", 24, {"code": errors.E_AUTH, "reason": "authenticate first"}),
     ("error_E_PAIRING", "error", 25, {"code": errors.E_PAIRING, "reason": "no pairing in progress"}),
     ("error_E_LOCKED", "error", 26, {"code": errors.E_LOCKED, "reason": "too many failed attempts: retry in 8 s"}),

@@ -37,3 +37,7 @@ def need_ci_service(reason):
     if os.environ.get("BEDSIDE_CI") == "1":
         pytest.fail("CI must provide this: " + reason)
     pytest.skip(reason)
+
+
+# Database fixtures (db_url over SQLite and PostgreSQL, store): tests/dbs.py.
+from dbs import db_url, pg_module_database, store  # noqa: E402,F401

@@ -7,6 +7,7 @@
 # a live copy of each event just recorded, to an authenticated host.
 # Boot: scan the journal (cut a torn tail), count the boot, resume an open case.
 
+import gc
 import os
 
 from bedlink.session import Responder
@@ -70,6 +71,9 @@ class Panel:
         reply = {"rx_frames": dec.frames, "rx_dropped": dec.dropped}
         if "data" in fields:
             reply["data"] = fields["data"]
+        if self.responder.version >= 2 and hasattr(gc, "mem_free"):
+            gc.collect()  # diagnostics: what the heap holds once garbage is gone (leak checks)
+            reply["heap_free"] = gc.mem_free()
         return reply
 
     def _show_code(self, code):

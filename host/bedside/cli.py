@@ -37,7 +37,7 @@ def describe(reply: dict) -> str:
 @app.command("panel-sim")
 def panel_sim(
     flash: str = typer.Option(None, help="Flash image file (kept between runs). Default: in the user data dir."),
-    heap: str = typer.Option(DEFAULT_HEAP, help="MicroPython heap, e.g. 128wK (the board's budget)."),
+    heap: str = typer.Option(DEFAULT_HEAP, help="MicroPython heap, e.g. 128wK (the board's budget; see make bench)."),
     touch: str = typer.Option(None, help="JSON file of presses [[t_ms, x, y], ...] to replay."),
 ):
     """Start the simulated panel (the real firmware on MicroPython) and print its serial port."""
@@ -97,6 +97,94 @@ def ping(
                 typer.echo(f"pong {i}: {ms:.2f} ms (panel: {reply['rx_frames']} frames, {reply['rx_dropped']} dropped)")
     except LinkError as e:
         _fail(str(e))
+
+
+DB_HELP = "Database URL (sqlite:///FILE or postgresql+psycopg://...). Default: SQLite in the user data dir."
+
+
+def _store(db: str | None):
+    from bedside.store import Store
+
+    return Store(db or Store.default_url())
+
+
+@app.command("pair")
+def pair_cmd(
+    port: str = typer.Option(..., "--port", "-p", help=PORT_HELP),
+    code: str = typer.Option(None, help="The code the panel shows (asked for when not given)."),
+    db: str = typer.Option(None, help=DB_HELP),
+):
+    """Pair this workstation with a panel: the panel shows a code, you type it here."""
+    from bedside.pairing import HostStore, PairingError
+    from bedside.sync import pair
+
+    def read_code(device_id: str) -> str:
+        if code:
+            return code
+        return typer.prompt(f"Code shown on panel {device_id}")
+
+    store = _store(db)
+    try:
+        with PanelLink(port) as link:
+            device_id = pair(link, HostStore(), read_code, store)
+    except (LinkError, PairingError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    typer.echo(f"paired with panel {device_id}")
+
+
+@app.command("unpair")
+def unpair_cmd(
+    port: str = typer.Option(..., "--port", "-p", help=PORT_HELP),
+    db: str = typer.Option(None, help=DB_HELP),
+):
+    """Remove this workstation's key from a panel (and from this workstation)."""
+    from bedside.pairing import HostStore, PairingError
+    from bedside.sync import unpair
+
+    store = _store(db)
+    try:
+        with PanelLink(port) as link:
+            device_id = unpair(link, HostStore(), store)
+    except (LinkError, PairingError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    typer.echo(f"unpaired from panel {device_id}")
+
+
+@app.command("sync")
+def sync_cmd(
+    port: str = typer.Option(..., "--port", "-p", help=PORT_HELP),
+    db: str = typer.Option(None, help=DB_HELP),
+    attempts: int = typer.Option(3, help="Reconnect and resume this many times if the link is lost."),
+):
+    """Copy every case on the panel into the database; resumes where a broken sync stopped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bedside.pairing import HostStore, PairingError
+    from bedside.sync import sync_port
+
+    store = _store(db)
+    try:
+        with Progress(TextColumn("syncing"), BarColumn(), MofNCompleteColumn(), TextColumn("events"),
+                      transient=True) as bar:
+            task = bar.add_task("sync", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            summary = sync_port(port, store, HostStore(), attempts, progress)
+    except (LinkError, PairingError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+    typer.echo(f"panel {summary.device_id}: {len(summary.cases)} cases, {summary.new} new events, "
+               f"{summary.duplicate} already held, {summary.round_trips} round trips")
+    for c in summary.cases:
+        state = "closed" if c.closed else "open"
+        typer.echo(f"  case {c.case_id} ({state}): {c.events} events, {c.new} new")
 
 
 @app.command("score")

@@ -7,6 +7,7 @@ reply to an earlier attempt is recognised by its seq and ignored.
 
 from __future__ import annotations
 
+import termios
 import time
 
 import serial
@@ -18,8 +19,10 @@ from bedlink.session import VERSION_MAX, VERSION_MIN, Requester
 HOST_MAX_FRAME = 4096
 
 
-def _contiguous(parts: list[dict]) -> bool:
-    """True if the event frames of one answer follow on from each other with no frame missing."""
+def _contiguous(parts: list[dict], start: int | None) -> bool:
+    """True if the event frames of one answer start where asked and follow on with no frame missing."""
+    if start is not None and parts[0]["first"] != start:
+        return False
     for a, b in zip(parts, parts[1:]):
         if b["first"] != a["first"] + len(a["events"]):
             return False
@@ -79,7 +82,7 @@ class PanelLink:
         try:
             self.serial.write(data)
             self.serial.flush()
-        except (serial.SerialException, OSError) as e:
+        except (serial.SerialException, OSError, termios.error) as e:  # tcdrain's error is no OSError
             raise LinkError(f"lost the link on {self.port}: {e}") from e
 
     def _read(self) -> bytes:
@@ -87,7 +90,7 @@ class PanelLink:
             data = self.serial.read(self.serial.in_waiting or 1)
             self.bytes_in += len(data)
             return data
-        except (serial.SerialException, OSError) as e:
+        except (serial.SerialException, OSError, termios.error) as e:
             raise LinkError(f"lost the link on {self.port}: {e}") from e
 
     def request(self, name: str, fields: dict | None = None) -> dict:
@@ -125,7 +128,7 @@ class PanelLink:
                         raise LinkError(f"'{name}' was answered with '{rname}'")
                     parts.append(rfields)
                     if rname != "events" or rfields["last"]:
-                        if rname == "events" and not _contiguous(parts):
+                        if rname == "events" and not _contiguous(parts, (fields or {}).get("start")):
                             deadline = 0.0  # a frame of the answer was lost: ask again now
                             break
                         return parts

@@ -58,6 +58,7 @@ CATALOGUE = {
         (2, "data", PING_BIN, False),
         (3, "rx_frames", U32, True),  # good frames received since boot
         (4, "rx_dropped", U32, True),  # frames dropped since boot (CRC, COBS, size)
+        (5, "heap_free", U32, False),  # v2: bytes of heap free after a collection (diagnostics)
     )),
     ERROR: ("error", (
         (2, "code", U16, True),  # bedlink.errors E_* number

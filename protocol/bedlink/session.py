@@ -57,12 +57,14 @@ class Responder:
         self.on_session = on_session
         self.version = 0  # negotiated version; 0 until a hello succeeds
         self.peer_max = 0  # largest payload the host accepts
+        self._last = None  # (request payload, its one-frame answer): a duplicated frame is answered again, not re-run
 
     def reset(self):
         """The host went away: drop the partial frame and the negotiated session."""
         self.decoder.reset()
         self.version = 0
         self.peer_max = 0
+        self._last = None
         if self.on_session is not None:
             self.on_session()
 
@@ -84,7 +86,20 @@ class Responder:
         return out
 
     def answer(self, payload):
-        """Return the frame answering one good payload."""
+        """Return the frame (or the iterator of frames) answering one good payload.
+
+        A request repeated byte for byte (same seq: a frame duplicated on the line) gets
+        the same answer again without running twice: an auth_start or an ack is not
+        repeated. A long answer (a pull) is not kept; running it again is harmless.
+        """
+        last = self._last
+        if last is not None and last[0] == payload:
+            return last[1]
+        out = self._answer(payload)
+        self._last = (bytes(payload), out) if type(out) is bytes else None
+        return out
+
+    def _answer(self, payload):
         limit = self.decoder.max_payload
         try:
             name, seq, fields = messages.decode(payload)

@@ -375,6 +375,22 @@ def test_a_long_answer_failing_midway_ends_with_an_error_of_its_seq():
     assert errors.name_of(got[1][2]["code"]) == "E_INTERNAL" and "flash read failed" in got[1][2]["reason"]
 
 
+def test_a_duplicated_request_is_answered_again_without_running_twice():
+    runs = []
+
+    def counting_pong(fields):
+        runs.append(1)
+        return _pong(fields)
+
+    r = panel({"ping": counting_pong})
+    frame = framing.encode_frame(messages.encode("ping", 46, {"data": b"once"}))
+    [a] = r.feed(frame)
+    [b] = r.feed(frame)  # the same frame again: a duplicate on the line
+    assert a == b and len(runs) == 1
+    r.feed(framing.encode_frame(messages.encode("ping", 47, {"data": b"once"})))  # a new seq runs again
+    assert len(runs) == 2
+
+
 def test_push_sends_seq_0_within_the_hosts_limit():
     r = panel()
     ask(r, "hello", 41, {"vmin": 2, "vmax": 2, "max_frame": 256})

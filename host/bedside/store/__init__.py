@@ -1,0 +1,5 @@
+"""The host store: devices, cases, events, anchors, operators, sync sessions and audit in SQLite or PostgreSQL."""
+
+from bedside.store.service import CaseSummary, Store, StoredEvent, StoreError, alembic_config, ingest_rate
+
+__all__ = ["CaseSummary", "Store", "StoredEvent", "StoreError", "alembic_config", "ingest_rate"]
