@@ -8,10 +8,24 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
   ping; found by bisection, from source and from .mpy (budget: 128 KB for the whole
   scenario, which grows as features land);
 - link: request/response round trips per second through pyserial and the pty, and
-  wire bytes per payload byte for pings of several sizes (budget: <= 1.10 in bulk).
+  wire bytes per payload byte for pings of several sizes (budget: <= 1.10 in bulk);
+- sync of 20 cases of 200 events from the simulated panel: wire bytes / payload
+  bytes (payload = the journalled events' bytes), round trips per case (budget <= 3),
+  the sync time at 115200 baud computed from the wire bytes (10 bits a byte) and the
+  round trips (each costing the panel's measured turnaround), and the share of the
+  line rate that carries payload (budget >= 85 %); the smallest firmware heap that
+  runs that sync;
+- host ingest rate, events/s, on SQLite and on PostgreSQL (BEDSIDE_TEST_PG_URL;
+  `eval "$(sudo .ci/run pg-env)"` starts one).
 Run: make bench
 """
 
+BAUD = 115200
+CASES, EVENTS_PER_CASE = 20, 200
+BOARD_TURNAROUND_S = 0.010  # USB/UART latency plus a slower MCU answering: a conservative guess, not measured
+
+import os
+import statistics
 import sys
 import tempfile
 import time
@@ -21,6 +35,10 @@ from bedlink import messages
 from bedlink.framing import encode_frame
 from bedside.link import LinkError, PanelLink
 from bedside.sim import PanelDied, PanelSim
+from bedside.pairing import HostStore
+from bedside.scenarios import busy_case, write
+from bedside.store import Store, ingest_rate
+from bedside.sync import pair, sync
 from bedside.tools import heap, mpy
 
 HEAP_BUDGET_KB = heap.BUDGET_KB
@@ -28,7 +46,7 @@ HEAP_BUDGET_KB = heap.BUDGET_KB
 
 def scenario_fits(heap_kb: int, mpy_dir=None) -> bool:
     try:
-        with PanelSim(heap=f"{heap_kb}wK", mpy_dir=mpy_dir, open_serial=True) as sim:
+        with PanelSim(heap=f"{heap_kb}wK", mpy_dir=mpy_dir, from_source=mpy_dir is None, open_serial=True) as sim:
             sim.wait_ready(5)
             with PanelLink(sim.serial, timeout=1.0, retries=0) as link:
                 link.hello()
@@ -59,6 +77,83 @@ def round_trips(n=2000) -> float:
             return n / (time.perf_counter() - t0)
 
 
+def prepared_panel(tmp: Path) -> tuple[bytes, HostStore]:
+    """A flash image holding 20 closed cases of 200 events, paired with a host, nothing synced."""
+    script = []
+    for _ in range(CASES):
+        script += busy_case(EVENTS_PER_CASE)
+    hosts = HostStore(tmp / "host.json", host_name="bench")
+    with PanelSim(workdir=tmp / "prep", play=write(script, tmp / "script.jsonl"), speed=1000000) as sim:
+        while "script played" not in sim.log_text():
+            sim.check_alive()
+            time.sleep(0.1)
+        with PanelLink(sim.port) as link:
+            pair(link, hosts, lambda _d: sim.pairing_code())
+        return (tmp / "prep" / "flash.img").read_bytes(), hosts
+
+
+def sync_run(image: bytes, hosts: HostStore, tmp: Path, heap_kb: int | None = None):
+    """Sync the prepared panel into a new SQLite store: (summary, wire bytes, payload bytes, turnaround s)."""
+    run = Path(tempfile.mkdtemp(dir=tmp))
+    (run / "flash.img").write_bytes(image)
+    kw = {"heap": f"{heap_kb}wK"} if heap_kb else {}
+    with PanelSim(workdir=run, **kw) as sim:
+        store = Store(f"sqlite:///{run / 'host.db'}")
+        try:
+            with PanelLink(sim.port) as link:
+                link.hello()
+                pings = []
+                for _ in range(50):
+                    t0 = time.perf_counter()
+                    link.ping()
+                    pings.append(time.perf_counter() - t0)
+                wire0 = link.bytes_in + link.bytes_out
+                summary = sync(link, store, hosts)
+                wire = link.bytes_in + link.bytes_out - wire0
+            payload = sum(len(e.payload) for c in store.cases() for e in store.events(c.device_id, c.case_id))
+            return summary, wire, payload, statistics.median(pings)
+        finally:
+            store.close()
+
+
+def sync_figures() -> None:
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        image, hosts = prepared_panel(tmp)
+        summary, wire, payload, turn = sync_run(image, hosts, tmp)
+        trips = summary.round_trips
+        seconds = wire * 10 / BAUD + trips * turn
+        line_share = (payload * 10 / BAUD) / seconds
+        print(f"sync of {CASES} cases x {EVENTS_PER_CASE} events: {summary.new} events, {payload:,} payload bytes, "
+              f"{wire:,} wire bytes")
+        print(f"link overhead in bulk sync, wire / payload bytes: {wire / payload:.3f} (budget <= 1.10)")
+        print(f"round trips: {trips} in all, {trips / CASES:.2f} per case (budget <= 3)")
+        print(f"panel turnaround per round trip (median ping over the pty): {turn * 1000:.2f} ms")
+        print(f"sync time at {BAUD} baud, computed: {seconds:.1f} s; line rate carrying payload: "
+              f"{line_share:.1%} (budget >= 85 %)")
+        board = wire * 10 / BAUD + trips * BOARD_TURNAROUND_S
+        print(f"  with a board's turnaround assumed at {BOARD_TURNAROUND_S * 1000:.0f} ms a round trip: {board:.1f} s, "
+              f"{(payload * 10 / BAUD) / board:.1%}")
+
+        def fits(kb: int) -> bool:
+            try:
+                return sync_run(image, hosts, tmp, kb)[0].new == CASES * EVENTS_PER_CASE
+            except (PanelDied, LinkError):
+                return False
+
+        show_heap("firmware heap, boot + sync of those 20 cases, .mpy", heap.smallest(fits, 32, 512))
+
+
+def ingest_figures() -> None:
+    with tempfile.TemporaryDirectory() as tmpdir:
+        print(f"host ingest, SQLite: {ingest_rate(f'sqlite:///{tmpdir}/bench.db'):,.0f} events/s")
+    pg = os.environ.get("BEDSIDE_TEST_PG_URL")
+    if pg:
+        print(f"host ingest, PostgreSQL: {ingest_rate(pg):,.0f} events/s")
+    else:
+        print("host ingest, PostgreSQL: not measured (no server: eval \"$(sudo .ci/run pg-env)\" starts one)")
+
+
 def wire_ratio(data_len: int) -> float:
     payload = messages.encode("pong", 1, {"data": bytes(range(256))[:data_len] or b"", "rx_frames": 1, "rx_dropped": 0})
     return len(encode_frame(payload)) / len(payload)
@@ -81,6 +176,8 @@ def main() -> int:
     print(f"link round trips through pyserial + pty: {rate:,.0f} per second")
     for n in (0, 16, 64, 256):
         print(f"wire bytes / payload bytes, pong with {n} data bytes: {wire_ratio(n):.3f}")
+    sync_figures()
+    ingest_figures()
     return 0
 
 

@@ -7,6 +7,7 @@
 # display a file standing in for the display controller's memory (RGB565, row by
 #         row): like a real panel's GRAM it is not on the MCU heap
 # touch   presses from a JSON script [[t_ms, x, y], ...] replayed against the clock
+# play    optionally, a scripted case (JSON lines of [delay_ms, kind, fields]) played as taps
 # clock   the unix port's time.ticks_ms
 
 import json
@@ -227,8 +228,9 @@ def from_argv(argv):
     board = SimBoard(fd, opts["--flash"], opts["--gram"], script)
     play = None
     if opts["--play"]:
-        with open(opts["--play"]) as f:
-            play = json.load(f)
+        from panel.player import steps_from_file
+
+        play = steps_from_file(opts["--play"])  # read a step at a time as the case plays
     return board, play, int(opts["--speed"])
 
 

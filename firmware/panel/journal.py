@@ -37,6 +37,7 @@ RESERVE = 64 * 1024
 LOW = 256 * 1024  # "low" (warn early) below min(25 % of the flash, this), at least 2 x reserve
 TICKS_PERIOD = 1 << 30  # time.ticks_ms() wraps here on 32-bit boards (30-bit small ints)
 ANCHORS = "anchors"  # <root>/anchors.j: time anchors, records of {"boot", "ticks", "wall"}
+ANCHORS_PER_BOOT = 2  # the first and the latest: enough to place every event, bounded however often time is set
 MAX_ID = 32
 _ID_CHARS = "-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CLOSE = b"\xa1k\xa5close"  # msgpack "k", "close": found in every close event's bytes
@@ -718,12 +719,19 @@ class Journal:
                 raise JournalError("anchor fields are ints, not %r" % (v,))
         if boot < 1 or not 0 <= ticks < self.ticks_period or wall_ms < 0:
             raise JournalError("anchor (%d, %d, %d) is out of range" % (boot, ticks, wall_ms))
+        new = (boot, ticks, wall_ms)
+        mine = [a for a in self._anchors if a[0] == boot]
         try:
-            _write(self._path(ANCHORS), record({"boot": boot, "ticks": ticks, "wall": wall_ms}))
+            if len(mine) < ANCHORS_PER_BOOT:
+                _write(self._path(ANCHORS), record({"boot": boot, "ticks": ticks, "wall": wall_ms}))
+                items = self._anchors + [new]
+            else:  # the boot keeps its first anchor; the newest replaces the latest (bounded, however often asked)
+                items = [a for a in self._anchors if a is not mine[-1]] + [new]
+                _replace(self._path(ANCHORS), 0, [record({"boot": a[0], "ticks": a[1], "wall": a[2]}) for a in items])
         except OSError as e:
             self._load_anchors_quietly()
             raise JournalWriteError("time anchor is not recorded: %s" % (e,))
-        self._anchors.append((boot, ticks, wall_ms))
+        self._anchors = items
 
     def _load_anchors_quietly(self):
         try:

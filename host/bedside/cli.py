@@ -213,24 +213,61 @@ def score(
 
 @app.command("demo")
 def demo(
-    pings: int = typer.Option(5, help="Pings to exchange before stopping."),
+    speed: int = typer.Option(200, help="How many times faster than real time the scripted case plays."),
+    db: str = typer.Option(None, help="Database to sync into. Default: a fresh SQLite file for the demo."),
 ):
-    """Start the simulated panel and talk to it through its serial port, as to a board."""
-    typer.echo("starting the simulated panel (the real firmware on the MicroPython unix port)...")
+    """The simulated panel plays a wires-hand-in-hand case; this host pairs, follows it live, then syncs it."""
+    import tempfile
+    from pathlib import Path
+
+    from bedlink.mpack import unpack
+    from bedside.pairing import HostStore
+    from bedside.scenarios import whih_case, write
+    from bedside.store import Store
+    from bedside.sync import authenticate, pair, sync
+
+    work = Path(tempfile.mkdtemp(prefix="bedside-demo-"))
+    script = write(whih_case(), work / "whih.jsonl")
+    store = Store(db or f"sqlite:///{work / 'demo.db'}")
+    hosts = HostStore(work / "pairing.json", host_name="demo workstation")
+    typer.echo("starting the simulated panel (the real firmware on the MicroPython unix port) ...")
     try:
-        with PanelSim(open_serial=False) as sim:
+        with PanelSim(workdir=work / "panel", play=script, speed=speed) as sim:
             sim.wait_ready()
-            typer.echo(f"panel is on {sim.port}")
+            typer.echo(f"panel is on {sim.port}; it plays a wires-hand-in-hand case at {speed}x")
             with PanelLink(sim.port) as link:
                 typer.echo(describe(link.hello()))
-                for i in range(pings):
-                    t0 = time.perf_counter()
-                    reply = link.ping(b"demo %d" % i)
-                    ms = (time.perf_counter() - t0) * 1000
-                    typer.echo(f"ping {i}: answered in {ms:.2f} ms, panel received {reply['rx_frames']} frames")
+                device_id = pair(link, hosts, lambda _d: _show_and_return(sim.pairing_code()), store)
+                typer.echo(f"paired with {device_id}; following the case live (each tap as it is recorded):")
+                authenticate(link, hosts, device_id, store)
+                while "script played" not in sim.log_text():
+                    sim.check_alive()
+                    for frame in link.poll_pushed(wait=0.5):
+                        for raw in frame["events"]:
+                            typer.echo("  " + _event_line(unpack(raw)))
+                for frame in link.poll_pushed(wait=0.5):
+                    for raw in frame["events"]:
+                        typer.echo("  " + _event_line(unpack(raw)))
+            with PanelLink(sim.port) as link:
+                summary = sync(link, store, hosts)
     except (LinkError, PanelDied) as e:
         _fail(str(e))
-    typer.echo("demo done: the panel was stopped and its simulated flash discarded")
+    finally:
+        store.close()
+    typer.echo(f"synced: {len(summary.cases)} case(s), {summary.new} events stored, {summary.round_trips} round trips")
+    typer.echo(f"database: {db or work / 'demo.db'}")
+
+
+def _show_and_return(code: str) -> str:
+    typer.echo(f"the panel shows pairing code {code}; entering it on this host")
+    return code
+
+
+def _event_line(ev: dict) -> str:
+    """One readable line for a live event."""
+    detail = {k: v for k, v in ev.items() if k not in ("seq", "t", "k", "b")}
+    shown = ", ".join(f"{k}={v}" for k, v in detail.items() if not isinstance(v, (dict, bytes)))
+    return f"#{ev['seq']:<3} {ev['k']:<13} {shown}"
 
 
 def main():

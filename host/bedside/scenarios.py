@@ -1,6 +1,6 @@
 """Scripted cases the simulated panel plays as if tapped: the demo and the sync tests' data.
 
-A script is a list of steps [delay_ms, kind, fields] (panel/player.py): wait, then
+A script is a list of steps [delay_ms, kind, fields] (panel/player.py), written as JSON lines: wait, then
 record one event exactly as a tap would. Every script here is checked by
 replaying it through the panel's own case engine (check()), so the simulated
 panel never refuses a step.
@@ -101,5 +101,6 @@ def check(script: list) -> int:
 
 
 def write(script: list, path: Path) -> Path:
-    path.write_text(json.dumps(script))
+    """Write a script as JSON lines, one step a line (the panel reads it a step at a time)."""
+    path.write_text("".join(json.dumps(step) + "\n" for step in script))
     return path

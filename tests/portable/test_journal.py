@@ -461,6 +461,20 @@ def test_wall_time_from_anchors_nearest_anchor_and_a_ticks_wrap():
     _rmtree(root)
 
 
+def test_a_boot_keeps_its_first_and_latest_anchor_however_often_time_is_set():
+    root = fresh("anchorcap")
+    j = Journal(root)
+    j.scan()
+    j.anchor(2, 10, W)
+    for i in range(1, 300):
+        j.anchor(1, 1000 * i, W + 1000 * i + i)  # a host setting the time again and again
+    assert j.anchors() == [(2, 10, W), (1, 1000, W + 1001), (1, 299000, W + 299299)]
+    assert j.wall_time(1, 298990) == W + 299289  # the latest anchor places the latest events
+    assert j.wall_time(1, 1500) == W + 1501  # the first still places the early ones
+    assert Journal(root).anchors() == j.anchors()  # on flash as in RAM
+    _rmtree(root)
+
+
 def test_a_torn_or_damaged_anchor_file_keeps_every_good_anchor():
     root = fresh("anchorbad")
     j = Journal(root)
