@@ -181,3 +181,63 @@ def test_live_events_reach_an_authenticated_host(tmp_path, hosts, store):
         assert pushed, sim.log_text()
         seqs = [p["first"] for p in pushed]
         assert seqs == sorted(seqs) and all(len(p["events"]) == 1 for p in pushed)
+
+
+def test_power_cut_mid_case_then_the_open_case_resumes_and_syncs(tmp_path, hosts, store):
+    script = write(whih_case(), tmp_path / "case.jsonl")
+    sim = PanelSim(workdir=tmp_path / "panel", play=script, speed=300)
+    sim.start()
+    try:
+        device_id = paired(sim, hosts)
+        deadline = time.monotonic() + 20
+        with PanelLink(sim.port) as link:
+            link.hello()
+            authenticate(link, hosts, device_id)
+            recorded = 0
+            while recorded < 20 and time.monotonic() < deadline:  # events the panel reported recorded (live)
+                recorded += sum(len(p["events"]) for p in link.poll_pushed(wait=0.3))
+        assert recorded >= 20, sim.log_text()
+        sim.proc.kill()  # the power goes: no shutdown, no flush
+        sim.proc.wait(timeout=5)
+    finally:
+        sim.stop()
+    with PanelSim(workdir=tmp_path / "panel") as again:  # same flash image: power back on
+        again.wait_ready()
+        log = again.log_text()
+        assert "resumed open case" in log, log
+        with PanelLink(again.port) as link:
+            summary = sync(link, store, hosts)
+    [case] = summary.cases
+    assert not case.closed and case.events >= recorded  # nothing reported recorded was lost
+    events = store.events(device_id, case.case_id)
+    assert [e.seq for e in events] == list(range(1, case.events + 1))
+    assert {e.boot for e in events} == {1}  # every event of the first boot
+    assert all(e.wall_ms is None for e in events)  # that boot never had its clock set: relative times only
+
+
+def test_two_hosts_syncing_one_panel_into_one_store_store_each_event_once(panel, tmp_path, store):
+    a = HostStore(tmp_path / "a.json", host_name="lab 1")
+    b = HostStore(tmp_path / "b.json", host_name="lab 2")
+    device_id = paired(panel, a, store)
+    paired(panel, b, store)
+    real_ingest = store.ingest
+    calls = []
+
+    def ingest_then_fail(*args, **kw):
+        calls.append(1)
+        if len(calls) == 4:
+            raise ConnectionError("lab 1 lost the network")
+        return real_ingest(*args, **kw)
+
+    store.ingest = ingest_then_fail
+    with PanelLink(panel.port) as link:
+        with pytest.raises(ConnectionError):
+            sync(link, store, a, window=1)  # host A stores part of every case it reaches, then stops
+    store.ingest = real_ingest
+    with PanelLink(panel.port) as link:
+        by_b = sync(link, store, b)  # host B finds what A stored and fetches only the rest
+    with PanelLink(panel.port) as link:
+        by_a = sync(link, store, a)  # A again: nothing left to fetch
+    total = sum(len(store.events(device_id, c.case_id)) for c in store.cases(device_id))
+    assert total == EVENTS and by_b.duplicate == 0 and (by_a.new, by_a.duplicate) == (0, 0)
+    assert by_b.new < EVENTS  # B did not re-fetch A's share

@@ -151,6 +151,8 @@ def run(board, screen=None, script=None, speed=1):
     panel = Panel(board, screen, script, speed)
     board.log("bedside panel %s on %s, device %s, boot %d" % (FIRMWARE_VERSION, board.name, board.device_id,
                                                                 panel.boot))
+    if panel.keeper.resumed:
+        board.log("resumed open case %s at event %d" % panel.keeper.resumed)
     if screen is not None:
         screen.show(panel)
     while True:

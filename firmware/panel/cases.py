@@ -9,7 +9,8 @@
 import binascii
 import os
 
-from panel.case import Case, CaseError
+from panel.case import Case, CaseError, CaseStorageError
+from panel.journal import JournalError
 
 
 class CaseKeeper:
@@ -22,18 +23,23 @@ class CaseKeeper:
         self.on_recorded = on_recorded  # fn(case_id, event) after an event is on flash (live push)
         self.case = None
         self.case_id = None
+        self.resumed = None  # (case id, events) when a case left open was resumed at boot
         for c in journal.cases():  # resume the case left open (power cut, reboot)
             if not c["closed"] and c["count"]:
                 self.case_id = c["case"]
                 self.case = Case.resume(journal.log(c["case"]))
                 self.case.boot = boot  # events from now on carry this boot
+                self.resumed = (c["case"], c["count"])
 
     def new_case(self):
         """Open a new case under a random id (no patient data on the panel); return its id."""
         if self.case is not None and not self.case.state.closed:
             raise CaseError("case %s is still open: close it first" % self.case_id)
         case_id = binascii.hexlify(os.urandom(4)).decode()
-        self.journal.new_case(case_id)  # refuses when storage cannot hold a whole case
+        try:
+            self.journal.new_case(case_id)  # refuses when storage cannot hold a whole case
+        except JournalError as e:  # StorageFull: every earlier case stays; the screen says why
+            raise CaseStorageError(str(e))
         self.case = Case.open(case_id, self.clock.ticks_ms(), log=self.journal.log(case_id), boot=self.boot)
         self.case_id = case_id
         if self.on_recorded is not None:

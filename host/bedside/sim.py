@@ -68,6 +68,7 @@ class PanelSim:
         self.play = play  # a scripted case (JSON file) the panel plays as if tapped
         self.speed = speed
         self.master = None
+        self._log_start = 0
         self.port = None
         self.serial = None
         self.proc = None
@@ -103,6 +104,7 @@ class PanelSim:
 
             self.serial = serial.Serial(self.port, self.baudrate, timeout=0.05)
         os.close(slave)
+        self._log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 self.command(master), pass_fds=[master], stdin=subprocess.DEVNULL,
@@ -112,8 +114,11 @@ class PanelSim:
         return self
 
     def log_text(self) -> str:
+        """What the firmware has logged since this start (an earlier run's log, same file, is left out)."""
         try:
-            return self.log_path.read_text(errors="replace")
+            with open(self.log_path, "rb") as f:
+                f.seek(self._log_start)
+                return f.read().decode(errors="replace")
         except FileNotFoundError:
             return ""
 
