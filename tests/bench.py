@@ -36,7 +36,7 @@ from bedlink.framing import encode_frame
 from bedside.link import LinkError, PanelLink
 from bedside.sim import PanelDied, PanelSim
 from bedside.pairing import HostStore
-from bedside.scenarios import busy_case, write
+from bedside.scenarios import busy_case, whih_case, write
 from bedside.store import Store, ingest_rate
 from bedside.sync import pair, sync
 from bedside.tools import heap, mpy
@@ -144,6 +144,33 @@ def sync_figures() -> None:
         show_heap("firmware heap, boot + sync of those 20 cases, .mpy", heap.smallest(fits, 32, 512))
 
 
+def whole_firmware_fits(heap_kb: int, tmp: Path) -> bool:
+    """The real firmware at heap_kb plays the scripted WHIH case (findings, every score viewed, the
+    checklist, outcomes), pairs, pushes live and syncs it: True if all of it completes."""
+    run = Path(tempfile.mkdtemp(dir=tmp))
+    hosts = HostStore(run / "host.json", host_name="bench")
+    try:
+        with PanelSim(workdir=run, heap=f"{heap_kb}wK", play=write(whih_case(), run / "whih.jsonl"),
+                      speed=1000000) as sim:
+            deadline = time.monotonic() + 30
+            while "script played" not in sim.log_text():
+                sim.check_alive()
+                if "refused" in sim.log_text() or time.monotonic() > deadline:
+                    return False
+                time.sleep(0.05)
+            with PanelLink(sim.port) as link:
+                pair(link, hosts, lambda _d: sim.pairing_code())
+            store = Store(f"sqlite:///{run / 'host.db'}")
+            try:
+                with PanelLink(sim.port) as link:
+                    ok = sync(link, store, hosts).new == 59
+            finally:
+                store.close()
+            return ok and sim.alive() and "Error" not in sim.log_text()
+    except (PanelDied, LinkError):
+        return False
+
+
 def ingest_figures() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         print(f"host ingest, SQLite: {ingest_rate(f'sqlite:///{tmpdir}/bench.db'):,.0f} events/s")
@@ -177,6 +204,10 @@ def main() -> int:
     for n in (0, 16, 64, 256):
         print(f"wire bytes / payload bytes, pong with {n} data bytes: {wire_ratio(n):.3f}")
     sync_figures()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        kb = heap.smallest(lambda n: whole_firmware_fits(n, Path(tmpdir)), 32, 512)
+        show_heap("firmware heap, whole: boot, a WHIH case played (findings, scores viewed, checklist), "
+                  "pairing, live push, sync, .mpy", kb)
     ingest_figures()
     return 0
 

@@ -5,7 +5,7 @@ checklist through 200 events, a reboot that rebuilds the case from its events) r
 under the real MicroPython unix port with -X heapsize=128wK, the budget of
 shared/design/ARCHITECTURE.md as a 32-bit board counts it, with the firmware, the
 content and the scenario compiled by mpy-cross. Heap use is deterministic for a given
-build, so the budget is a test; `make bench` reports the smallest heap that passes.
+build, so the budget is a test, asserted with an 8 KB margin; `make bench` reports the smallest heap that passes.
 Run alone: .venv/bin/pytest tests/test_heap.py
 """
 
@@ -21,8 +21,12 @@ def mpy_dir(tmp_path_factory):
     return heap.build_scenario(tmp_path_factory.mktemp("mpy"))
 
 
-def test_full_case_fits_the_128_kb_budget_as_mpy(mpy_dir):
-    ok, out = heap.run_scenario(mpy_dir, heap.BUDGET_KB)
+@pytest.mark.parametrize("kb", [heap.BUDGET_KB - 8, heap.BUDGET_KB - 4, heap.BUDGET_KB])
+def test_full_case_fits_the_128_kb_budget_as_mpy_with_margin(mpy_dir, kb):
+    # Near its limit a heap fails or passes by how fragmentation falls (not monotonic in size,
+    # and shifted by a few bytes of path strings): passing 8 KB under the budget keeps the
+    # budget test from turning on luck.
+    ok, out = heap.run_scenario(mpy_dir, kb)
     assert ok, out
     assert "events=242 checklist_events=200" in out
 

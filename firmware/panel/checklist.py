@@ -97,6 +97,18 @@ RESET_REASONS = (
 )
 
 
+_PLAIN = {}
+
+
+def _plain(val):
+    # One shared (pick id, None) per pick: a long "log each tried" list holds references, not a tuple
+    # per try (which also fragmented the heap). Pick ids come from the content: the cache is bounded.
+    entry = _PLAIN.get(val)
+    if entry is None:
+        entry = _PLAIN[val] = (val, None)
+    return entry
+
+
 class ChecklistError(ValueError):
     """An event that is not legal in the run's present state; the state is unchanged."""
 
@@ -362,7 +374,7 @@ class Run:
             raise ChecklistError("%s: %s is out of range; %s" % (iid, val, describe(m)))
         self.n += 1
         store = self.case if iid == CASE else self.vals.setdefault(iid, {})
-        entry = (val, text)
+        entry = _plain(val) if text is None and is_pick(m) else (val, text)
         if is_pick(m) and m[3]:
             store.setdefault(mid, []).append(entry)
         else:
