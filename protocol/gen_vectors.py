@@ -659,37 +659,9 @@ def diff_summary(fname, old, new):
 
 
 def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in argv
-    if check:
-        argv.remove("--check")
-    out_dir = os.path.join(HERE, "vectors")
-    if argv[:1] == ["--out"] and len(argv) == 2:
-        out_dir = argv[1]
-    elif argv:
-        print("usage: gen_vectors.py [--check] [--out DIR]", file=sys.stderr)
-        return 2
-    files = build()
-    if check:
-        problems = []
-        for fname in FILES:
-            path = os.path.join(out_dir, fname)
-            old = open(path, "rb").read() if os.path.exists(path) else None
-            if old != files[fname]:
-                problems += diff_summary(fname, old, files[fname])
-        if problems:
-            print("vectors are stale; regenerate with: .venv/bin/python protocol/gen_vectors.py")
-            for p in problems:
-                print("  " + p)
-            return 1
-        print("vectors up to date: %s" % ", ".join(FILES))
-        return 0
-    os.makedirs(out_dir, exist_ok=True)
-    for fname in FILES:
-        with open(os.path.join(out_dir, fname), "wb") as f:
-            f.write(files[fname])
-        print("wrote %s (%d vectors)" % (os.path.join(out_dir, fname), len(_names(files[fname]))))
-    return 0
+    from bedside.tools.golden import cli
+
+    return cli(argv, build, FILES, os.path.join(HERE, "vectors"), "protocol/gen_vectors.py", diff_summary)
 
 
 if __name__ == "__main__":

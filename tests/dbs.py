@@ -68,6 +68,8 @@ def _empty_pg_database(url):
             conn.execute(text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                # only the tests' own client sessions: an autovacuum worker (a superuser's) may be there too
+                " AND backend_type = 'client backend' AND usename = current_user"
             ))
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))

@@ -125,36 +125,9 @@ def build():
 
 
 def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in argv
-    if check:
-        argv.remove("--check")
-    out_dir = HERE
-    if argv[:1] == ["--out"] and len(argv) == 2:
-        out_dir = argv[1]
-    elif argv:
-        print("usage: gen.py [--check] [--out DIR]", file=sys.stderr)
-        return 2
-    fresh = build()
-    if check:
-        stale = []
-        for fname in FILES:
-            path = os.path.join(out_dir, fname)
-            old = open(path, "rb").read() if os.path.exists(path) else None
-            if old != fresh[fname]:
-                stale.append(fname)
-        if stale:
-            print("journal vectors are stale: %s; regenerate with: .venv/bin/python tests/journal_vectors/gen.py"
-                  % ", ".join(stale))
-            return 1
-        print("journal vectors up to date: %s" % ", ".join(FILES))
-        return 0
-    os.makedirs(out_dir, exist_ok=True)
-    for fname in FILES:
-        with open(os.path.join(out_dir, fname), "wb") as f:
-            f.write(fresh[fname])
-        print("wrote %s (%d vectors)" % (os.path.join(out_dir, fname), fresh[fname].count(b"\n")))
-    return 0
+    from bedside.tools.golden import cli
+
+    return cli(argv, build, FILES, HERE, "tests/journal_vectors/gen.py")
 
 
 if __name__ == "__main__":
