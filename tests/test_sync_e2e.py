@@ -241,3 +241,16 @@ def test_two_hosts_syncing_one_panel_into_one_store_store_each_event_once(panel,
     total = sum(len(store.events(device_id, c.case_id)) for c in store.cases(device_id))
     assert total == EVENTS and by_b.duplicate == 0 and (by_a.new, by_a.duplicate) == (0, 0)
     assert by_b.new < EVENTS  # B did not re-fetch A's share
+
+
+def test_operator_profiles_are_pushed_to_a_paired_panel(panel, hosts):
+    from bedside.sync import push_profiles
+
+    paired(panel, hosts)
+    with PanelLink(panel.port) as link:
+        stored = push_profiles(link, hosts, [
+            {"operator_id": "op-7", "name": "Dr A. Operator", "annual_volume": 80, "years": 6,
+             "last_year_cases": 64, "last_year_successes": 58},
+            {"operator_id": "op-8", "name": "Dr B. New", "annual_volume": None},
+        ])
+    assert stored == ["op-7", "op-8"]

@@ -93,6 +93,15 @@ class Panel:
         except Exception as e:  # the live copy is a courtesy: sync pulls whatever it missed
             self.board.log("live push failed: %s" % e)
 
+    def storage_warning(self):
+        """What the screen says about the flash: None while there is room, else an instruction."""
+        state = self.journal.storage_state()
+        if state == "low":
+            return "STORAGE LOW: sync soon"
+        if state == "full":
+            return "STORAGE FULL: sync to start a case"
+        return None
+
     def status(self):
         """The line of state the status screen shows."""
         if not self.host_present:
@@ -106,7 +115,7 @@ class Panel:
     def step(self, timeout_ms=POLL_MS):
         """One turn of the loop; returns after at most about timeout_ms."""
         board = self.board
-        before = (self.status(), self.keeper.case_id)
+        before = (self.status(), self.keeper.case_id, self.pairing_code)
         event = board.link.poll(timeout_ms)
         if event == LINK_GONE:
             if self.host_present:
@@ -142,7 +151,7 @@ class Panel:
         if press is not None:
             self.touches += 1
             board.log("touch %d,%d" % press)
-        if self.screen is not None and (self.status(), self.keeper.case_id) != before:
+        if self.screen is not None and (self.status(), self.keeper.case_id, self.pairing_code) != before:
             self.screen.show(self)
 
 

@@ -95,6 +95,21 @@ def unpair(link: PanelLink, hosts: HostStore, store=None) -> str:
     return device_id
 
 
+def push_profiles(link: PanelLink, hosts: HostStore, profiles: list[dict]) -> list[str]:
+    """Send operator profiles to the panel for operator-CTO; returns the operator ids it stored.
+
+    Each profile: operator_id, name, and what is known of annual_volume, years,
+    last_year_cases, last_year_successes (the host computes them from its cases).
+    """
+    device_id = link.hello()["device_id"]
+    authenticate(link, hosts, device_id)
+    stored = []
+    for p in profiles:
+        fields = {k: v for k, v in p.items() if v is not None}
+        stored.append(link.request("profile", fields)["operator_id"])
+    return stored
+
+
 def _pages(link: PanelLink, request: str, rows: str) -> list:
     out, start = [], 0
     while True:

@@ -211,3 +211,16 @@ def test_incomplete_board_is_refused_by_name():
     assert "touch" in missing and "clock.sleep_ms" in missing
     err = raises(ValueError, Panel, board)
     assert "touch" in str(err)
+
+
+def test_the_screen_warns_before_storage_runs_out():
+    board = FakeBoard()
+    screen = CountingScreen()
+    panel = Panel(board, screen)
+    mb = 1024 * 1024
+    panel.journal.space = lambda: (10 * mb, 16 * mb)
+    assert panel.storage_warning() is None
+    panel.journal.space = lambda: (200 * 1024, 16 * mb)  # below the early-warning line
+    assert panel.storage_warning() == "STORAGE LOW: sync soon"
+    panel.journal.space = lambda: (8 * 1024, 16 * mb)  # no room for a whole case
+    assert panel.storage_warning() == "STORAGE FULL: sync to start a case"

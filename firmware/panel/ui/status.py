@@ -68,6 +68,7 @@ class StatusScreen:
             (("case " + case) if case else "no case open", WHITE),
             ("device " + panel.board.device_id, WHITE),
             ("firmware " + panel.responder.identity["firmware"], WHITE),
+            (panel.storage_warning() or "", AMBER),
         ]
         for row in range(self.display.height // CELL):
             text, fg = lines[row] if row < len(lines) else ("", WHITE)
