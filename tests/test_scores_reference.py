@@ -1,6 +1,6 @@
 """The score content checked against its reference, shared/clinical/SCORES.md, by parsing it (CPython only).
 
-Covers panel/content/scores.py against SCORES.md: every score section has exactly one
+Covers panel/content/scores/ against SCORES.md: every score section has exactly one
 content score and every content score a section (matched by citation), and no section
 goes unhandled (a new one, e.g. a worked example, fails until it is checked here);
 citations and endpoints; for every table with an `id` and a `points` column the set of

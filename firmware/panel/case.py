@@ -111,9 +111,9 @@ class CaseState:
         apply_profile(self.findings, ev["p"], ev.get("src", "host"))
 
     def _score_viewed(self, ev):
-        from panel.content.scores import SCORES
+        from panel.content.scores import SCORE_IDS
 
-        if ev["score"] not in [s["id"] for s in SCORES]:
+        if ev["score"] not in SCORE_IDS:
             raise CaseError("no score named %r" % (ev["score"],))
         if ev["score"] not in self.viewed:
             self.viewed.append(ev["score"])

@@ -1,13 +1,13 @@
 # panel/scoring.py — one small function computes every score from the findings.
 #
-# Scores are data (panel/content/scores.py). A variable's predicate is read with
+# Scores are data (panel/content/scores/, one module per score). A variable's predicate is read with
 # three-valued logic: True, False, or None when the findings that decide it are
 # unknown. Unknown is never "no": an undecided variable widens the total into a
 # range (its points added to the maximum if positive, to the minimum if
 # negative) and its findings are listed as missing. Points are integers in half
 # points (CL has 1.5-point items), so there are no floats anywhere.
 
-from panel.content.scores import SCORES
+from panel.content.scores import SCORE_IDS, load, release
 
 TAG_VERIFY = "verify"
 
@@ -236,5 +236,20 @@ def _unverified(result, unverified_vars, score):
 
 
 def evaluate_all(findings, basis=True):
-    """Every score of the content, in content order (basis=False: the overview)."""
-    return [evaluate(s, findings, basis) for s in SCORES]
+    """Every score of the content, in content order (basis=False: the overview).
+
+    Each score's table is loaded for its turn and released after it: on the panel at
+    most one table is in RAM at a time.
+    """
+    out = []
+    for sid in SCORE_IDS:
+        out.append(evaluate(load(sid), findings, basis))
+        release(sid)
+    return out
+
+
+def evaluate_one(sid, findings, basis=True):
+    """One score by id (a basis screen), its table released after."""
+    result = evaluate(load(sid), findings, basis)
+    release(sid)
+    return result

@@ -14,8 +14,8 @@
 import gc
 
 from panel.case import Case
-from panel.content.scores import SCORES
-from panel.scoring import evaluate, evaluate_all
+from panel.content.scores import SCORE_IDS
+from panel.scoring import evaluate_all, evaluate_one
 
 CHECKLIST = "calcified"
 CHECKLIST_EVENTS = 200
@@ -95,8 +95,8 @@ def record_case():
         case.record("finding", t, {"f": fid, "v": value, "src": "ct" if fid.startswith("ct_") else None})
     case.record("profile", t, {"p": PROFILE, "src": "host"})
     overview = evaluate_all(case.state.findings, False)  # the scores screen: totals, categories, rates
-    for score in SCORES:  # each basis screen in turn: one full result at a time
-        basis = evaluate(score, case.state.findings)
+    for sid in SCORE_IDS:  # each basis screen in turn: one full result, one score table, at a time
+        basis = evaluate_one(sid, case.state.findings)
         case.record("score_viewed", t, {"score": basis["id"]})
         basis = None
     overview = None  # the scores screen is left for the checklist
@@ -131,7 +131,7 @@ def reboot(log):
     """After a reboot: the state rebuilt from the recorded events, every score computed again."""
     again = Case.resume(log)
     scores = evaluate_all(again.state.findings, False)
-    assert len(scores) == len(SCORES) and scores[0]["complete"]
+    assert len(scores) == len(SCORE_IDS) and scores[0]["complete"]
     return len(again.log)
 
 
