@@ -26,6 +26,7 @@ POLL_MS = 20  # longest wait for the link before looking at touch, timers and th
 GONE_BACKOFF_MS = 100  # pause while no host holds the link
 IDLE_READ_MS = 10  # pause after a wake-up that found nothing to read
 RX_CHUNK = 256  # bytes read from the link at a time, one buffer allocated once
+OOM_RESET_AFTER = 20  # consecutive out-of-memory turns of the loop before the panel gives up (and resets)
 
 
 class Panel:
@@ -164,5 +165,14 @@ def run(board, screen=None, script=None, speed=1):
         board.log("resumed open case %s at event %d" % panel.keeper.resumed)
     if screen is not None:
         screen.show(panel)
+    short = 0
     while True:
-        panel.step()
+        try:
+            panel.step()
+            short = 0
+        except MemoryError:  # whatever ran out was not recorded (Case.record keeps state and flash in step)
+            short += 1
+            if short >= OOM_RESET_AFTER:
+                raise  # memory is not coming back: end, and a board's reset resumes the case from flash
+            gc.collect()
+            board.log("out of memory: carried on")

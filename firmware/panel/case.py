@@ -23,6 +23,8 @@
 #   undo          ref (seq of the event it cancels)
 #   close         the case ends; outcomes and notes may still be added
 
+import gc
+
 from bedlink.mpack import pack, unpack
 from panel.content import CONTENT_VERSION
 from panel.findings import Findings, check_answer
@@ -273,9 +275,14 @@ class Case:
             self.state.apply(ev)
         try:
             self.log.append(ev)
-        except OSError as e:  # on flash or not at all: the state forgets what was not recorded
+        except (OSError, MemoryError) as e:  # on flash or not at all: the state forgets what was not recorded
+            if len(self.log) >= ev["seq"]:
+                return ev  # it reached the log before memory ran out: recorded, and the state holds it
             self.undone = undone
+            gc.collect()
             self.state = self._rebuild(undone)
+            if isinstance(e, MemoryError):
+                raise CaseStorageError("not recorded: the panel ran out of memory")
             raise CaseStorageError("not recorded: the flash refused the write (%s)" % e)
         return ev
 

@@ -17,6 +17,7 @@
 # Plain Python on CPython and MicroPython: open, os, binascii; no machine.
 
 import binascii
+from array import array
 import os
 
 from bedlink.errors import ProtocolError
@@ -289,9 +290,35 @@ class _Case:
             self.closed = 0
 
 
+class _Index:
+    """Record offsets of one case in fixed 128-entry arrays (512 bytes each): it grows a chunk at a
+    time, never asking the heap for one ever larger block (a list doubling to 2 KB and more
+    fragmented a 128 KB heap). Holds what the index needs: append, len, [i]."""
+
+    CHUNK = 128
+
+    def __init__(self):
+        self.chunks = []
+        self.n = 0
+
+    def append(self, off):
+        if self.n % self.CHUNK == 0:
+            self.chunks.append(array("I", bytes(4 * self.CHUNK)))
+        self.chunks[-1][self.n % self.CHUNK] = off
+        self.n += 1
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return self.chunks[i // self.CHUNK][i % self.CHUNK]
+
+
 class _Offsets:
     def __init__(self):
-        self.offs = []
+        self.offs = _Index()
 
     def tally(self, off, buf, at, total):
         self.offs.append(off)
@@ -336,7 +363,10 @@ class JournalLog:
             info.flags |= _STALE
             raise JournalWriteError("event %d of case %s is not recorded: %s" % (seq, info.id, e))
         if info.offs is not None:
-            info.offs.append(info.end)
+            try:
+                info.offs.append(info.end)
+            except MemoryError:  # the event is on flash; the index is rebuilt from flash when next needed
+                self.journal._unindex(info)
         info.end += len(rec)
         info.count = seq
         info.note(ev)

@@ -20,8 +20,8 @@ from bedside.paths import FIRMWARE_DIR, PROTOCOL_DIR, REPO_ROOT, tool
 
 BOOT_LINE = "bedside panel"
 # The board's budget is 128wK (shared/design/ARCHITECTURE.md) and make bench reports what each
-# scenario needs of it. The simulator runs with room to spare: cases of several hundred events
-# still fragment the heap at 128wK (the journal's per-case offset index grows in 2 KB steps).
+# scenario needs of it. The simulator runs with room to spare: with the link, journal and pairing
+# loaded, a case of a few hundred events does not yet fit in 128wK.
 BUDGET_HEAP = "128wK"
 DEFAULT_HEAP = "256wK"
 SIM_MPY_DIR = REPO_ROOT / "build" / "sim-mpy"  # the compiled firmware the simulator runs

@@ -275,3 +275,53 @@ def test_record_refuses_fields_the_case_sets_itself():
     raises(CaseError, case.record, "finding", 2, {"f": "age", "v": 70, "seq": 9})
     raises(CaseError, case.record, "mystery", 2)
     assert len(case.events) == 1
+
+
+class FailingLog(object):
+    """A log whose next append fails: before storing (err_before) or after (recorded anyway)."""
+
+    def __init__(self, inner, exc, after=False):
+        self.inner = inner
+        self.exc = exc
+        self.after = after
+        self.armed = False
+
+    def append(self, ev):
+        if self.armed:
+            self.armed = False
+            if self.after:
+                self.inner.append(ev)
+            raise self.exc
+        self.inner.append(ev)
+
+    def __len__(self):
+        return len(self.inner)
+
+    def __iter__(self):
+        return iter(self.inner)
+
+    def get(self, seq):
+        return self.inner.get(seq)
+
+
+def test_an_event_the_log_refuses_leaves_no_trace_in_the_state():
+    from panel.case import CaseStorageError, PackedLog
+
+    for exc in (OSError(28, "no space"), MemoryError("heap full")):
+        log = FailingLog(PackedLog(), exc)
+        case = Case.open("c", 1, log=log)
+        case.record("finding", 2, {"f": "age", "v": 70})
+        log.armed = True
+        err = raises(CaseStorageError, case.record, "finding", 3, {"f": "age", "v": 71})
+        assert "not recorded" in str(err)
+        assert case.state.findings.get("age") == 70 and len(case.events) == 2
+
+
+def test_an_event_that_reached_the_log_before_memory_ran_out_counts_as_recorded():
+    from panel.case import PackedLog
+
+    log = FailingLog(PackedLog(), MemoryError("after the write"), after=True)
+    case = Case.open("c", 1, log=log)
+    log.armed = True
+    ev = case.record("finding", 2, {"f": "age", "v": 70})
+    assert ev["seq"] == 2 and case.state.findings.get("age") == 70 and len(case.events) == 2
