@@ -238,6 +238,23 @@ MESSAGES_V2 = [
 ]
 
 
+def message_rows(cases):
+    """Negative message vectors from (name, payload, error name, seq or None), each checked to be refused so."""
+    out = []
+    for name, data, err, seq in cases:
+        try:
+            messages.decode(data)
+        except ProtocolError as e:
+            assert errors.name_of(e.code) == err and e.seq == (seq or 0), (name, e, e.seq)
+        else:
+            raise AssertionError("%s decoded" % name)
+        v = {"name": name, "layer": "message", "hex": hx(data), "error": err}
+        if seq is not None:  # the seq could be read: the error must keep it
+            v["seq"] = seq
+        out.append(v)
+    return out
+
+
 def message_negatives_v2():
     P = mpack.pack
     cases = [
@@ -260,20 +277,7 @@ def message_negatives_v2():
         ("profile_missing_name", P({0: 25, 1: 10, 2: "op"}), "E_SHAPE", 10),
         ("unknown_type_27", P({0: 27, 1: 11}), "E_UNKNOWN_TYPE", 11),
     ]
-    out = []
-    for name, payload, error, seq in cases:
-        try:
-            messages.decode(payload)
-        except ProtocolError as e:
-            assert errors.name_of(e.code) == error, (name, e)
-            assert e.seq == (seq or 0), (name, e.seq)
-        else:
-            raise AssertionError("%s was accepted" % name)
-        row = {"name": name, "layer": "message", "hex": hx(payload), "error": error}
-        if seq is not None:
-            row["seq"] = seq
-        out.append(row)
-    return out
+    return message_rows(cases)
 
 
 def frame_vectors():
@@ -548,19 +552,7 @@ def message_negatives():
         ("msgpack_bad_utf8_above_10ffff", reply_with_device_id_bytes(b"\xf4\x90\x80\x80"), "E_DECODE", None),
         ("msgpack_depth_17", raw_map((0, 3), (1, 8), (9, Raw(P(nested(16, 0))))), "E_DECODE", None),
     ]
-    out = []
-    for name, data, err, seq in cases:
-        try:
-            messages.decode(data)
-        except ProtocolError as e:
-            assert errors.name_of(e.code) == err and e.seq == (seq or 0), (name, e, e.seq)
-        else:
-            raise AssertionError("%s decoded" % name)
-        v = {"name": name, "layer": "message", "hex": hx(data), "error": err}
-        if seq is not None:  # the seq could be read: the error must keep it
-            v["seq"] = seq
-        out.append(v)
-    return out
+    return message_rows(cases)
 
 
 def msgpack_negatives():

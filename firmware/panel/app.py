@@ -53,7 +53,6 @@ class Panel:
             if gone:
                 board.log("storage low: reclaimed %d synced cases" % len(gone))
         identity = {"device_id": board.device_id, "firmware": FIRMWARE_VERSION, "content": CONTENT_VERSION}
-        self.responder = None
         self.service = LinkService(self.journal, self.pairing, self.profiles, self.boot, self.uptime,
                                    board.clock, self._limit)
         handlers = self.service.handlers()

@@ -36,6 +36,7 @@ from panel.version import FIRMWARE_VERSION
 
 CHECKLIST_EVENTS = ("confirm", "decide", "measure", "skip", "defer", "timer_start", "timer_stop",
                     "timer_alert", "abandon", "reset")
+CASE_EVENTS = ("open", "finding", "profile", "score_viewed", "cl_start", "strategy", "note", "outcome", "close")
 AFTER_CLOSE = ("outcome", "note", "undo")
 
 
@@ -85,10 +86,11 @@ class CaseState:
             raise CaseError("a case starts with an open event")
         if self.closed and k not in AFTER_CLOSE:
             raise CaseError("the case is closed: only outcomes and notes can be added")
-        fn = getattr(self, "_" + k, None)
         if k in CHECKLIST_EVENTS:
             fn = self._checklist
-        if fn is None:
+        elif k in CASE_EVENTS:
+            fn = getattr(self, "_" + k)
+        else:
             raise CaseError("unknown event kind %r" % (k,))
         try:
             fn(ev)

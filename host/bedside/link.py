@@ -112,14 +112,7 @@ class PanelLink:
             parts: list[dict] = []
             deadline = time.monotonic() + self.timeout
             while time.monotonic() < deadline:
-                for item in self.requester.feed(self._read()):
-                    if isinstance(item, ProtocolError):
-                        self.bad_frames += 1
-                        continue
-                    rname, rseq, rfields = item
-                    if rseq == 0 and rname == "events":
-                        self.pushed.append(rfields)
-                        continue
+                for rname, rseq, rfields in self._messages():
                     if rseq != seq:
                         continue  # the answer to an attempt we gave up on
                     if rname == "error":
@@ -135,15 +128,22 @@ class PanelLink:
                     deadline = time.monotonic() + self.timeout  # the answer is still flowing
         raise LinkError(f"no answer to '{name}' from {self.port} after {self.retries + 1} tries")
 
+    def _messages(self):
+        """The messages in what has arrived; counts bad frames and keeps live pushes (seq 0 events) aside."""
+        for item in self.requester.feed(self._read()):
+            if isinstance(item, ProtocolError):
+                self.bad_frames += 1
+            elif item[1] == 0 and item[0] == "events":
+                self.pushed.append(item[2])
+            else:
+                yield item
+
     def poll_pushed(self, wait: float = 0.0) -> list[dict]:
         """Live events pushed by the panel since the last call (waits up to `wait` s for some)."""
         deadline = time.monotonic() + wait
         while True:
-            for item in self.requester.feed(self._read()):
-                if isinstance(item, ProtocolError):
-                    self.bad_frames += 1
-                elif item[1] == 0 and item[0] == "events":
-                    self.pushed.append(item[2])
+            for _message in self._messages():
+                pass  # answers to nothing: only the pushes (kept by _messages) matter here
             if self.pushed or time.monotonic() >= deadline:
                 out, self.pushed = self.pushed, []
                 return out

@@ -274,6 +274,8 @@ def test_record_refuses_fields_the_case_sets_itself():
     case = opened()
     raises(CaseError, case.record, "finding", 2, {"f": "age", "v": 70, "seq": 9})
     raises(CaseError, case.record, "mystery", 2)
+    for internal in ("start", "checklist", "rebuild", "undo_"):  # names of the state's own helpers
+        raises(CaseError, case.record, internal, 2, {"cl": "whih"})
     assert len(case.events) == 1
 
 

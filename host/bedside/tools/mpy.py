@@ -41,10 +41,10 @@ def compile_one(src: Path, dest: Path) -> str | None:
     return None
 
 
-def ensure_built(out_dir: Path) -> Path:
-    """Bring out_dir up to date: compile only the modules whose source is newer; returns out_dir.
+def build(out_dir: Path, only_stale: bool = False) -> list[str]:
+    """Compile everything into out_dir, beside a copy of main.py; return the errors (empty on success).
 
-    Raises RuntimeError naming every module that does not compile.
+    only_stale: compile only modules whose source is newer than their .mpy.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     main = out_dir / "main.py"
@@ -53,26 +53,20 @@ def ensure_built(out_dir: Path) -> Path:
     errors = []
     for src, rel in sources():
         dest = out_dir / rel.with_suffix(".mpy")
-        if dest.exists() and dest.stat().st_mtime_ns >= src.stat().st_mtime_ns:
+        if only_stale and dest.exists() and dest.stat().st_mtime_ns >= src.stat().st_mtime_ns:
             continue
         err = compile_one(src, dest)
         if err:
             errors.append(f"{rel}: {err}")
+    return errors
+
+
+def ensure_built(out_dir: Path) -> Path:
+    """Bring out_dir up to date (only what changed); returns out_dir, or RuntimeError naming what does not compile."""
+    errors = build(out_dir, only_stale=True)
     if errors:
         raise RuntimeError("firmware does not compile for the board:\n" + "\n".join(errors))
     return out_dir
-
-
-def build(out_dir: Path) -> list[str]:
-    """Compile everything into out_dir, beside a copy of main.py; return the errors (empty on success)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(FIRMWARE_DIR / "main.py", out_dir / "main.py")
-    errors = []
-    for src, rel in sources():
-        err = compile_one(src, out_dir / rel.with_suffix(".mpy"))
-        if err:
-            errors.append(f"{rel}: {err}")
-    return errors
 
 
 def main(argv=None) -> int:
