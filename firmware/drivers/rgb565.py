@@ -1,0 +1,28 @@
+# drivers/rgb565.py — framebuf's RGB565 (little-endian, low byte first) to the big-endian RGB565
+# that display controllers take over SPI (high byte first).
+#
+# The swap runs on every pixel pushed to the screen, so on the board it is viper machine code
+# (drivers/rgb565_viper.py); this plain-Python loop is the fallback where viper is unavailable
+# (CPython; a .mpy compiled for another CPU). Both have the same signature and results.
+
+try:
+    from drivers.rgb565_viper import swap16
+except (ImportError, ValueError, SyntaxError):  # CPython; "incompatible .mpy arch" is a ValueError
+
+    def swap16(src, start, dst, n):  # type: ignore[misc]
+        # dst[0:n] = src[start:start+n] with the two bytes of every pixel exchanged (n even).
+        i = 0
+        while i < n:
+            dst[i] = src[start + i + 1]
+            dst[i + 1] = src[start + i]
+            i += 2
+
+
+def be_colour(colour):
+    """The two bytes a controller takes for one RGB565 colour (0xF800 is red), high byte first."""
+    return bytes(((colour >> 8) & 0xFF, colour & 0xFF))
+
+
+def rgb565(r, g, b):
+    """RGB565 value of an 8-bit-per-channel colour (the low bits are dropped)."""
+    return ((r & 0xF8) << 8) | ((g & 0xFC) << 3) | (b >> 3)
