@@ -211,6 +211,27 @@ def score(
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 
+@app.command("app")
+def app_cmd(
+    db: str = typer.Option(None, help=DB_HELP),
+    port: str = typer.Option(None, "--port", "-p", help=PORT_HELP + " Optional: the app lists the ports it finds."),
+    screen: str = typer.Option("cases", help="First screen: cases, live, connect, reports, operators, export."),
+    user: str = typer.Option(None, help="Who enters nurse entries on this workstation (default: the login name)."),
+):
+    """The Textual workstation: follow the case live, sync, read cases, reports and exports."""
+    from bedside.app import AppContext, BedsideApp
+    from bedside.pairing import HostStore
+
+    store = _store(db)
+    try:
+        ctx = AppContext(store=store, hosts=HostStore(), port=port)
+        if user:
+            ctx.user = user
+        BedsideApp(ctx, start=screen).run()
+    finally:
+        store.close()
+
+
 @app.command("demo")
 def demo(
     speed: int = typer.Option(200, help="How many times faster than real time the scripted case plays."),
