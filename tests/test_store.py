@@ -62,7 +62,7 @@ def test_a_new_database_is_migrated_to_head_and_matches_the_models(db_url):
         with store.engine.connect() as conn:
             ctx = MigrationContext.configure(conn)
             head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-            assert ctx.get_current_revision() == head == "0001"
+            assert ctx.get_current_revision() == head == "0002"
             assert compare_metadata(ctx, Base.metadata) == []
             insp = inspect(conn)
             tables = set(insp.get_table_names())
@@ -102,7 +102,7 @@ def test_concurrent_first_opens_of_one_empty_database_all_succeed(db_url):
         s.close()
     assert errors == []
     with Store(db_url) as s, s.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 

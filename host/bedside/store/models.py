@@ -6,8 +6,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -196,3 +198,83 @@ class AuditEntry(Base):
     device_id: Mapped[str | None] = mapped_column(String(ID_LEN))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+NURSE_KINDS = ("contrast_ml", "fluoro_min", "dose_mgy", "device", "complication", "note")
+SUMMARY_OUTCOMES = ("success", "failure", "unknown")
+
+
+class CaseSummaryRow(Base):
+    """One row of the cases table, computed from a case's events (bedside.store.summaries).
+
+    Rebuilt when it is missing, older than its case (last_seen, start wall time,
+    operator, reference) or of an older `version`; nothing here is original data.
+    """
+
+    __tablename__ = "case_summaries"
+    __table_args__ = (
+        ForeignKeyConstraint(["device_id", "case_id"], ["cases.device_id", "cases.case_id"]),
+        CheckConstraint(_in("outcome", SUMMARY_OUTCOMES), name="outcome"),
+        Index(None, "case_date"),
+        Index(None, "operator"),
+        Index(None, "vessel"),
+        Index(None, "outcome"),
+    )
+
+    device_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    # What the row was computed from (a difference makes it stale).
+    seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    start_wall_ms: Mapped[int | None] = mapped_column(BigInteger)
+    case_operator_id: Mapped[int | None] = mapped_column(Integer)
+    reference: Mapped[str | None] = mapped_column(String(ID_LEN))
+    # The columns of the cases table.
+    case_date: Mapped[datetime] = mapped_column(UTCDateTime())
+    date_source: Mapped[str] = mapped_column(String(8))  # "panel" (wall clock of event 1) or "host" (first seen)
+    operator_id: Mapped[int | None] = mapped_column(Integer)
+    operator: Mapped[str | None] = mapped_column(String(100))
+    vessel: Mapped[str | None] = mapped_column(String(16))
+    techniques: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(8))
+    technical_success: Mapped[str | None] = mapped_column(String(3))
+    procedural_success: Mapped[str | None] = mapped_column(String(3))
+    complications: Mapped[int] = mapped_column(Integer)
+    procedure_s: Mapped[int | None] = mapped_column(Integer)
+    fluoro_s: Mapped[int | None] = mapped_column(Integer)
+    contrast_ml: Mapped[int | None] = mapped_column(Integer)
+    dose_mgy: Mapped[int | None] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[bool] = mapped_column(Boolean)
+    scores: Mapped[str] = mapped_column(Text)  # JSON: score id -> {lo, hi, category, complete}
+    figures: Mapped[str] = mapped_column(Text)  # JSON: casefile.figures(), every source of each figure
+    replay_error: Mapped[str | None] = mapped_column(Text)
+    search: Mapped[str] = mapped_column(Text)  # lower-case text the search box matches
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NurseEntry(Base):
+    """What a nurse entered on the host about a case, with who and when; never edited, only added to.
+
+    Not a foreign key to cases: an entry made during a live case may come before the
+    case's first sync; it joins its case by (device_id, case_id) once the case arrives.
+    """
+
+    __tablename__ = "nurse_entries"
+    __table_args__ = (
+        CheckConstraint(_in("kind", NURSE_KINDS), name="kind"),
+        Index(None, "device_id", "case_id", "entered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(ID_LEN))
+    case_id: Mapped[str] = mapped_column(String(ID_LEN))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float | None] = mapped_column(Float)  # contrast ml, fluoroscopy min, dose mGy
+    is_total: Mapped[bool] = mapped_column(Boolean)  # a running total read off the machine, not an amount given
+    item: Mapped[str | None] = mapped_column(String(100))  # device name, complication id
+    lot: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+    entered_by: Mapped[str] = mapped_column(String(100))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    at_seq: Mapped[int | None] = mapped_column(Integer)  # the last panel event the nurse had seen, if known
