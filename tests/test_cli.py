@@ -60,7 +60,7 @@ def test_hello_on_a_missing_port_says_so():
 
 
 def test_demo_runs_the_simulated_panel_end_to_end(tmp_path):
-    res = bedside("demo", "--speed", "5000", "--db", f"sqlite:///{tmp_path / 'demo.db'}", timeout=120)
+    res = bedside("demo", "--headless", "--speed", "5000", "--db", f"sqlite:///{tmp_path / 'demo.db'}", timeout=120)
     assert res.returncode == 0, res.stderr
     assert "firmware" in res.stdout and "protocol v2" in res.stdout
     assert "the panel shows pairing code" in res.stdout and "paired with sim-" in res.stdout

@@ -236,8 +236,20 @@ def app_cmd(
 def demo(
     speed: int = typer.Option(200, help="How many times faster than real time the scripted case plays."),
     db: str = typer.Option(None, help="Database to sync into. Default: a fresh SQLite file for the demo."),
+    headless: bool = typer.Option(False, "--headless", help="Print the case as it happens instead of opening the app."),
 ):
-    """The simulated panel plays a wires-hand-in-hand case; this host pairs, follows it live, then syncs it."""
+    """The simulated panel plays a wires-hand-in-hand case; this host pairs, follows it live, then syncs it.
+
+    Opens the workstation app on the live screen (on a terminal); --headless, or no terminal, prints instead.
+    """
+    if not headless and sys.stdout.isatty() and sys.stdin.isatty():
+        from bedside.app.demo import run_demo
+
+        try:
+            run_demo(speed, db, echo=typer.echo)
+        except (LinkError, PanelDied) as e:
+            _fail(str(e))
+        return
     import tempfile
     from pathlib import Path
 
