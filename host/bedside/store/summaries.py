@@ -30,7 +30,7 @@ from bedside.store.models import CaseSummaryRow, Operator
 from bedside.store.service import Store, StoreError, _now
 from bedside.store.service import _CASES as CASES
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 SUMMARIES = CaseSummaryRow.__table__
 OPERATORS = Operator.__table__
 
@@ -72,7 +72,7 @@ class CaseRow:
 
     @property
     def scores(self) -> dict:
-        """Score id -> {"lo", "hi", "category", "complete"} (lo == hi when complete; None for a grade)."""
+        """Score id -> score_digest() entry: lo, hi (equal when complete; None for a grade), category, ..."""
         return json.loads(self.scores_json)
 
 
@@ -89,12 +89,16 @@ def _ms_to_dt(ms: int) -> datetime:
 
 
 def score_digest(scores: list[dict]) -> dict:
-    """Score id -> {lo, hi, category, complete, grade}: what the table and the reports need of each score."""
+    """Score id -> {lo, hi, category, complete, grade, applicable}: what the table and the reports need of each score.
+
+    applicable: True, False (the score is not for this vessel) or None (vessel unknown).
+    """
     out = {}
     for s in scores:
         v = score_value(s)
         out[s["id"]] = {"lo": v[0] if v else None, "hi": v[1] if v else None, "category": score_category(s),
-                        "complete": s["complete"], "grade": s.get("grade")}
+                        "complete": s["complete"], "grade": s.get("grade"),
+                        "applicable": s["applicable"]}
     return out
 
 

@@ -1,0 +1,122 @@
+"""bedside.reports: AUC, quartiles, observed success by score category, figures by technique, the text form.
+
+Every expected number below is computed by hand in the comments; published rates are read
+from the panel's content (never retyped). AUC is also checked against the plain pairwise
+definition on random data (hypothesis). report(store) runs on SQLite and PostgreSQL.
+Run alone: .venv/bin/pytest tests/test_reports.py
+"""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bedlink.mpack import pack
+from bedside.reports import auc, build, quartiles, render_text, report
+from bedside.scenarios import whih_case
+from panel.case import Case
+from panel.content.scores import load
+from panel.scoring import _category
+
+
+def test_auc_on_a_small_known_set():
+    # failures [3, 5, 5], successes [1, 3, 5, 2]; each (failure, success) pair scores
+    # 1 if the failure is higher, 1/2 on a tie, 0 if lower:
+    #   f=3: vs 1 -> 1, vs 3 -> 0.5, vs 5 -> 0, vs 2 -> 1   = 2.5
+    #   f=5: vs 1 -> 1, vs 3 -> 1,   vs 5 -> 0.5, vs 2 -> 1 = 3.5  (twice)
+    # AUC = (2.5 + 3.5 + 3.5) / (3 * 4) = 9.5 / 12
+    assert auc([3, 5, 5], [1, 3, 5, 2]) == pytest.approx(9.5 / 12)
+    assert auc([1, 2], [3, 4]) == 0.0  # every failure scores lower: perfectly wrong
+    assert auc([3, 4], [1, 2]) == 1.0
+    assert auc([2, 2], [2, 2, 2]) == 0.5  # all tied: chance
+    assert auc([], [1]) is None and auc([1], []) is None
+
+
+@given(st.lists(st.integers(-3, 6), min_size=1, max_size=25), st.lists(st.integers(-3, 6), min_size=1, max_size=25))
+def test_auc_equals_the_pairwise_definition(fails, wins):
+    pairs = sum(1.0 if f > s else 0.5 if f == s else 0.0 for f in fails for s in wins)
+    assert auc(fails, wins) == pytest.approx(pairs / (len(fails) * len(wins)))
+
+
+def test_quartiles_by_linear_interpolation():
+    # [1, 2, 3, 4]: positions (n-1)p = 0.75, 1.5, 2.25 -> 1.75, 2.5, 3.25
+    assert quartiles([4, 1, 3, 2]) == {"n": 4, "median": 2.5, "q1": 1.75, "q3": 3.25}
+    assert quartiles([5]) == {"n": 1, "median": 5, "q1": 5, "q3": 5}
+    assert quartiles([]) is None
+
+
+def jcto(lo, hi=None, category=None, applicable=True):
+    hi = lo if hi is None else hi
+    return {"lo": lo, "hi": hi, "category": category, "complete": lo == hi, "grade": None, "applicable": applicable}
+
+
+def case(tech, j, techniques=(), procedure_s=None, fluoro_s=None, contrast_ml=None):
+    return {"tech": tech, "scores": {"jcto": j}, "techniques": list(techniques), "procedure_s": procedure_s,
+            "fluoro_s": fluoro_s, "contrast_ml": contrast_ml}
+
+
+CASES = [
+    case("yes", jcto(0, category="easy"), ["whih"], procedure_s=3600),
+    case("no", jcto(2, category="intermediate"), ["whih", "nre"], procedure_s=5400, contrast_ml=300),
+    case("yes", jcto(2, category="intermediate"), ["whih"], procedure_s=7200),
+    case("no", jcto(1, 3), ["nre"]),  # a range over two categories: uncategorised, out of the AUC
+    case(None, jcto(4, category="difficult")),  # outcome unknown: out of everything
+    case("no", jcto(6, category="very difficult")),
+    case("yes", jcto(0, category="easy", applicable=False)),  # J-CTO is not for this vessel
+]
+
+
+def test_score_section_by_hand():
+    rep = build(CASES)
+    assert (rep["cases"], rep["known_outcome"], rep["technical_successes"]) == (7, 6, 3)
+    assert rep["technical_success_pct"] == 50.0
+    j = next(s for s in rep["scores"] if s["id"] == "jcto")
+    cats = {c["label"]: c for c in j["categories"]}
+    # easy: case 1 (yes) -> 1/1; intermediate: cases 2 (no), 3 (yes) -> 1/2; difficult: only the unknown
+    # outcome -> 0 cases; very difficult: case 6 (no) -> 0/1
+    assert [(c["label"], c["n"], c["successes"], c["observed_pct"]) for c in j["categories"]] == [
+        ("easy", 1, 1, 100.0), ("intermediate", 2, 1, 50.0), ("difficult", 0, 0, None), ("very difficult", 1, 0, 0.0)]
+    content = [_category(c) for c in load("jcto")["cats"]]
+    assert [c["published"][0]["text"] for c in j["categories"]] == [c["rates"][0]["text"] for c in content]
+    assert (j["uncategorised"], j["range"], j["unknown_outcome"], j["not_applicable"]) == (1, 1, 1, 1)
+    # AUC: failures [2, 6] (cases 2, 6), successes [0, 2] (cases 1, 3):
+    #   f=2: vs 0 -> 1, vs 2 -> 0.5 = 1.5;  f=6: vs 0 -> 1, vs 2 -> 1 = 2;  (1.5 + 2) / (2 * 2) = 0.875
+    assert j["auc"] == {"value": 0.875, "failures": 2, "successes": 2, "excluded_range": 1,
+                        "excluded_not_applicable": 1, "excluded_unknown_outcome": 1}
+    castle = next(s for s in rep["scores"] if s["id"] == "castle")  # no CASTLE digests in these cases
+    assert castle["not_applicable"] == 7 and castle["auc"]["value"] is None
+    assert any(c["unverified"] for c in castle["categories"])  # its [verify] categories keep their mark
+
+
+def test_figures_by_technique_by_hand():
+    rows = {r["technique"]: r for r in build(CASES)["by_technique"]}
+    # whih: procedure 3600, 5400, 7200 s: median 5400; q1 = 3600 + 0.5 * 1800 = 4500; q3 = 6300
+    assert rows["whih"]["procedure_s"] == {"n": 3, "median": 5400, "q1": 4500, "q3": 6300}
+    # nre: case 2 (5400 s, 300 ml) and case 4 (no figures): n counts cases with a value
+    assert rows["nre"]["cases"] == 2 and rows["nre"]["procedure_s"]["n"] == 1
+    assert rows["nre"]["contrast_ml"] == {"n": 1, "median": 300, "q1": 300, "q3": 300}
+    assert rows["nre"]["fluoro_s"] is None
+    assert rows["all cases"]["cases"] == 7 and rows["all cases"]["procedure_s"]["n"] == 3
+
+
+def test_text_form():
+    text = render_text(build(CASES))
+    assert "AUC for technical failure: 0.875 (2 failures, 2 successes; excluded: 1 with a range, " \
+           "1 not applicable, 1 unknown outcome)" in text
+    assert "success 1/2 = 50.0 %" in text
+    assert "2 *" in text  # CASTLE's [verify] category is marked
+    assert "Wires hand-in-hand (WHIH) (3 cases): procedure time n=3 90 [75–105] min" in text
+
+
+def test_report_from_a_store(store):
+    c, t = None, 0
+    for delay, kind, fields in whih_case():
+        t += delay
+        if kind == "new_case":
+            c = Case.open("c-1", t, boot=3)
+        else:
+            c.record(kind, t, fields or None)
+    store.ingest("panel-1", "c-1", [(e["seq"], pack(e), e["k"], e["b"], e["t"]) for e in c.events])
+    rep = report(store)
+    assert rep["cases"] == 1 and rep["technical_successes"] == 1
+    (whih,) = [r for r in rep["by_technique"] if r["technique"] == "whih"]
+    assert whih["contrast_ml"]["median"] == 240 and whih["fluoro_s"]["median"] == 96 * 60
