@@ -51,12 +51,17 @@ class FakeSPI:
         self.transfers = []
         self.stray = []
         self.replies = replies
+        self.limit = None  # keep at most this many bytes (the count goes on): a full frame is 300 KB
+        self.count = 0
 
     def _record(self, data):
         if self.cs is not None and self.cs.level:
             self.stray.append(bytes(data))
             return
         dc = self.dc.level if self.dc is not None else 0xFF
+        self.count += len(data)
+        if self.limit is not None:
+            data = bytes(data[: max(0, self.limit - len(self.data))])
         self.data.extend(data)
         self.dcs.extend(bytes((dc,)) * len(data))
 
@@ -101,3 +106,111 @@ class FakeClock:
     def sleep_ms(self, ms):
         self.slept.append(ms)
         self.t += ms
+
+
+class FakeMachine:
+    """Stands in for MicroPython's `machine` module on the rp2 port: records every pin and bus built."""
+
+    def __init__(self, uid=b"\xe6\x61\x38\x97\x2b\x1c\x05\x2f"):
+        self.uid = uid
+        self.log = []  # every pin level change, as (gpio, level)
+        self.pins = {}  # gpio -> the last FakeMachinePin made for it
+        self.spis = {}  # bus id -> FakeSPI (with its construction arguments in .config)
+        self.uarts = {}
+        self.pwms = {}
+        machine = self
+
+        class Pin:
+            OUT = 1
+            IN = 0
+            PULL_UP = 1
+
+            def __init__(self, gpio, mode=None, pull=None, value=None):
+                self.pin = FakePin(gpio, machine.log, 1 if value is None else value)
+                self.gpio = gpio
+                self.mode = mode
+                self.pull = pull
+                machine.pins[gpio] = self
+
+            def value(self, v=None):
+                return self.pin.value(v)
+
+            @property
+            def level(self):
+                return self.pin.level
+
+            @level.setter
+            def level(self, v):
+                self.pin.level = v
+
+        self.Pin = Pin
+
+    def SPI(self, bus, baudrate=0, polarity=0, phase=0, sck=None, mosi=None, miso=None):
+        spi = FakeSPI()
+        spi.config = {"baudrate": baudrate, "polarity": polarity, "phase": phase,
+                      "sck": sck.gpio, "mosi": mosi.gpio, "miso": miso.gpio}
+        self.spis[bus] = spi
+        return spi
+
+    def PWM(self, pin, freq=0, duty_u16=0):
+        pwm = FakePWM()
+        pwm.duty = duty_u16
+        pwm.freq = freq
+        self.pwms[pin.gpio] = pwm
+        return pwm
+
+    def UART(self, uart, baudrate=0, tx=None):
+        u = FakeUART(baudrate, tx.gpio)
+        self.uarts[uart] = u
+        return u
+
+    def unique_id(self):
+        return self.uid
+
+
+class FakeUART:
+    def __init__(self, baudrate, tx):
+        self.baudrate = baudrate
+        self.tx = tx
+        self.out = bytearray()
+
+    def write(self, data):
+        self.out.extend(data.encode() if type(data) is str else data)
+        return len(data)
+
+
+class FakeStream:
+    """stdin/stdout stand-in: `incoming` bytes to read, `out` what was written (at most `room` a call)."""
+
+    def __init__(self, incoming=b"", room=None):
+        self.incoming = bytearray(incoming)
+        self.out = bytearray()
+        self.room = room
+        self.reads = 0
+
+    def readinto(self, buf):
+        self.reads += 1
+        n = min(len(buf), len(self.incoming))
+        if n < len(buf):
+            raise AssertionError("read of %d bytes would block with %d waiting" % (len(buf), n))
+        for i in range(n):
+            buf[i] = self.incoming[i]
+        self.incoming = self.incoming[n:]
+        return n
+
+    def write(self, data):
+        n = len(data) if self.room is None else min(self.room, len(data))
+        self.out.extend(bytes(data[:n]))
+        return n
+
+
+class FakePoller:
+    """select.poll stand-in over a FakeStream: readable while it holds bytes."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.timeouts = []
+
+    def ipoll(self, timeout_ms):
+        self.timeouts.append(timeout_ms)
+        return [(self.stream, 1)] if self.stream.incoming else []
