@@ -10,11 +10,14 @@ from textual.widgets import Footer, Header, Label
 from textual.worker import get_current_worker
 
 from bedside.app import jobs
+from bedside.app.dialogs.nurse_entry import NurseEntryDialog
 from bedside.app.messages import LiveEvents, LiveState, SyncFinished
 from bedside.app.widgets.live_status import LiveStatus
 from bedside.app.widgets.sync_panel import SyncPanel
+from bedside.app.widgets.case_parts import entry_text
 from bedside.app.widgets.timeline import Timeline
 from bedside.casefile import LiveCase
+from bedside.store import nurse
 
 STATES = {
     "connecting": "Connecting to {detail} ...",
@@ -45,6 +48,7 @@ class LiveScreen(Screen):
         self.device_id: str | None = None
         self.case_id: str | None = None
         self.model: LiveCase | None = None
+        self.entries: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,15 +128,34 @@ class LiveScreen(Screen):
     def refresh_status(self) -> None:
         ctx = self.app.ctx
         status = self.model.status(ctx.monotonic()) if self.model else LiveCase().status(ctx.monotonic())
+        if status["closed"]:
+            # The procedure clock stops at the close event (status() counts on to now).
+            status = {**status, "procedure_ms": self.model.summary()["duration_ms"]}
         self.query_one(LiveStatus).show(status, self.tallies())
 
     def tallies(self) -> dict | None:
-        if self.case_id is None or not hasattr(self.app.ctx.store, "nurse_tallies"):
-            return None
-        return self.app.ctx.store.nurse_tallies(self.device_id, self.case_id)
+        return nurse.tallies(self.entries) if self.case_id else None
 
     def refresh_entries(self) -> None:
-        pass
+        """Re-read this case's nurse entries (they are few) and show the latest."""
+        self.entries = nurse.entries(self.app.ctx.store, self.device_id, self.case_id) if self.case_id else []
+        label = self.query_one("#entries", Label)
+        if not self.entries:
+            label.update("No nurse entries yet for this case (n adds one).")
+        else:
+            shown = [f"{e.entered_by}: {entry_text(nurse.as_dict(e))}" for e in self.entries[-4:]]
+            label.update(f"Nurse entries ({len(self.entries)}), latest:\n" + "\n".join(shown))
+        self.refresh_status()
 
     def action_nurse_entry(self) -> None:
-        self.notify("Nurse entries need a case: wait for the panel's first event.", severity="warning")
+        if self.case_id is None:
+            self.notify("Nurse entries belong to a case: wait for the panel to start one.", severity="warning")
+            return
+        at_seq = len(self.model.timeline) if self.model else None
+
+        def saved(entry_id: int | None) -> None:
+            if entry_id is not None:
+                self.notify("Nurse entry stored.")
+                self.refresh_entries()
+
+        self.app.push_screen(NurseEntryDialog(self.device_id, self.case_id, at_seq or None, self.app.ctx.user), saved)
