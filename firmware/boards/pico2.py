@@ -183,10 +183,9 @@ class Pico2Board:
             self.uart.write(line + "\r\n")
 
 
-def main():
-    """Start the panel on the reference board (main.py calls this when sys.platform is "rp2")."""
+def build():
+    """The reference board built from the real machine, USB and flash (on the board only)."""
     import machine
-    import micropython
     import rp2
     import select
 
@@ -197,6 +196,21 @@ def main():
                    rp2.bootsel_button)
     board = Pico2Board(machine, link, FlashStorage(), clock)
     board.start_display()
+    return board
+
+
+def recalibrate():
+    """From the REPL: run the touch calibration again (the firmware is not running)."""
+    return build().calibrate()
+
+
+def main():
+    """Start the panel on the reference board (main.py calls this when sys.platform is "rp2")."""
+    import machine
+    import micropython
+
+    board = build()
+    clock = board.clock
     if not board.calibrated or board.touch_chip.touched():
         board.calibrate()
     from panel.ui.touchui import TouchUI
