@@ -30,7 +30,7 @@ from bedside.store.models import CaseSummaryRow, Operator
 from bedside.store.service import Store, StoreError, _now
 from bedside.store.service import _CASES as CASES
 
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 SUMMARIES = CaseSummaryRow.__table__
 OPERATORS = Operator.__table__
 
@@ -102,14 +102,26 @@ def score_digest(scores: list[dict]) -> dict:
     return out
 
 
+def profile_operator(profile: dict | None, operators: dict[int, str]) -> int | None:
+    """The host operator a case's profile event names: by its operator_id (the id the host pushed,
+    int or digits), else by a name that exactly one host operator has; None if neither."""
+    if not profile:
+        return None
+    oid = profile.get("operator_id")
+    if isinstance(oid, str) and oid.isdigit():
+        oid = int(oid)
+    if isinstance(oid, int) and not isinstance(oid, bool) and oid in operators:
+        return oid
+    same = [i for i, n in operators.items() if n == profile.get("name")]
+    return same[0] if len(same) == 1 else None
+
+
 def summary_row(device_id: str, case_id: str, summary: dict, *, seen: datetime, start_wall_ms: int | None,
                 case_operator_id: int | None, reference: str | None, first_seen: datetime,
                 operators: dict[int, str], tallies: dict, complications: list[str]) -> dict:
     """The case_summaries columns of one case from its summarize() result and what the host knows."""
+    op_id = case_operator_id if case_operator_id is not None else profile_operator(summary["operator"], operators)
     profile = summary["operator"] or {}
-    op_id = case_operator_id
-    if op_id is None and isinstance(profile.get("operator_id"), int) and profile["operator_id"] in operators:
-        op_id = profile["operator_id"]
     op_name = operators.get(op_id) if op_id is not None else profile.get("name")
     figs = figures(summary, tallies)
     tech = summary["outcome"]["technical_success"]["value"]
