@@ -303,6 +303,12 @@ def _event_line(ev: dict) -> str:
     return f"#{ev['seq']:<3} {ev['k']:<13} {shown}"
 
 
+# report, export, operators, samples: the same services the app's screens call.
+from bedside.cli_reports import register as _register_case_commands  # noqa: E402
+
+_register_case_commands(app, _store, _fail)
+
+
 def main():
     app()
 
