@@ -3,6 +3,7 @@
 #   make test    the whole test suite (CPython and MicroPython)
 #   make bench   the budgets in shared/design/ARCHITECTURE.md, as measured
 #   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
+#   make deploy PORT=/dev/ttyACM0 [DRY=1]  compile for the Pico 2 and copy to it with mpremote (DRY=1: print only)
 #   make vectors regenerate the golden vectors of the protocol and of the journal
 #   make docs    regenerate the README's findings table
 #   make lock    re-pin requirements.lock from requirements.in
@@ -12,7 +13,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench mpy vectors docs lock clean venv
+.PHONY: demo test bench mpy deploy vectors docs lock clean venv
 
 venv: $(STAMP)
 
@@ -34,6 +35,10 @@ bench: $(STAMP)
 
 mpy: $(STAMP)
 	$(PY) -m bedside.tools.mpy build/mpy
+
+deploy: $(STAMP)
+	@test -n "$(PORT)" || { echo "usage: make deploy PORT=/dev/ttyACM0 [DRY=1]"; exit 2; }
+	$(PY) -m bedside.tools.deploy $(if $(DRY),--dry-run) $(PORT)
 
 vectors: $(STAMP)
 	$(PY) protocol/gen_vectors.py
