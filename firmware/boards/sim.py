@@ -236,9 +236,9 @@ def from_argv(argv):
 
 def main():
     board, play, speed = from_argv(sys.argv[1:])
-    from panel.ui.status import StatusScreen
+    from panel.ui.touchui import TouchUI
 
-    screen = StatusScreen(board.display)  # the display buffer first, while the heap is one piece
+    screen = TouchUI(board.display)
     from panel.app import run
 
     run(board, screen, play, speed)

@@ -32,7 +32,7 @@ OOM_RESET_AFTER = 20  # consecutive out-of-memory turns of the loop before the p
 class Panel:
     """The firmware's state: the board, the journal, the case, the link session, the screen."""
 
-    def __init__(self, board, screen=None, script=None, speed=1):
+    def __init__(self, board, screen=None, script=None, speed=1, random_bytes=os.urandom):
         missing = check_board(board)
         if missing:
             raise ValueError("board lacks: " + ", ".join(missing))
@@ -45,9 +45,9 @@ class Panel:
         self.journal.scan()
         self.boot = self.journal.next_boot()
         self.pairing_code = None
-        self.pairing = Pairing(root + "/pairing", board.device_id, os.urandom, self._show_code)
+        self.pairing = Pairing(root + "/pairing", board.device_id, random_bytes, self._show_code)
         self.profiles = Profiles(root + "/profiles")
-        self.keeper = CaseKeeper(self.journal, self.boot, board.clock, self._recorded)
+        self.keeper = CaseKeeper(self.journal, self.boot, board.clock, self._recorded, random_bytes)
         if self.journal.storage_state() != "ok":  # room for the next case: drop fully synced closed ones
             gone = self.journal.reclaim(keep=(self.keeper.case_id,) if self.keeper.case_id else ())
             if gone:
@@ -102,6 +102,31 @@ class Panel:
             return "STORAGE FULL: sync to start a case"
         return None
 
+    def link_text(self):
+        """The link as the status bar says it: no host, connected, or paired."""
+        if not self.host_present:
+            return "no host"
+        if self.pairing.authed_host is not None:
+            return "host paired"
+        return "host connected"
+
+    def clock_text(self):
+        """The procedure clock while a case is open, else the wall time once a host has set it."""
+        clock = self.board.clock
+        case = self.keeper.case
+        ticks = clock.ticks_ms()
+        if case is not None and not case.state.closed:
+            s = clock.ticks_diff(ticks, case.state.opened) // 1000
+            return "case %d:%02d:%02d" % (s // 3600, (s // 60) % 60, s % 60)
+        wall = self.journal.wall_time(self.boot, ticks)
+        if wall is None:
+            return "clock not set"
+        m = (wall // 60000) % 1440
+        return "%02d:%02d UTC" % (m // 60, m % 60)
+
+    def identity_text(self):
+        return "device %s, firmware %s, content %s" % (self.board.device_id, FIRMWARE_VERSION, CONTENT_VERSION)
+
     def status(self):
         """The line of state the status screen shows."""
         if not self.host_present:
@@ -148,11 +173,17 @@ class Panel:
             self.player.step(now)
         self.keeper.tick()
         press = board.touch.poll()
+        screen = self.screen
         if press is not None:
             self.touches += 1
             board.log("touch %d,%d" % press)
-        if self.screen is not None and (self.status(), self.keeper.case_id, self.pairing_code) != before:
-            self.screen.show(self)
+            if screen is not None and hasattr(screen, "tap"):
+                screen.tap(press[0], press[1])
+        if screen is not None:
+            if (self.status(), self.keeper.case_id, self.pairing_code) != before:
+                screen.show(self)
+            if hasattr(screen, "tick"):
+                screen.tick(now)
 
 
 def run(board, screen=None, script=None, speed=1):

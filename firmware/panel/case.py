@@ -70,6 +70,7 @@ class CaseState:
         self.loader = loader
         self.case_id = None
         self.content = None
+        self.opened = None
         self.findings = Findings()
         self.viewed = []  # score ids, in the order first viewed
         self.runs = []  # [checklist id, Run, seq of its start], oldest first
@@ -78,6 +79,7 @@ class CaseState:
         self.outcomes = {}
         self.complications = []
         self.notes = []  # (seq, t, text): notes on the case itself
+        self.operator = None  # the name in the latest operator profile, for the screens
         self.closed = False
 
     def apply(self, ev):
@@ -107,12 +109,14 @@ class CaseState:
                             "read on the host, not continued here" % (ev["case"], ev["cv"], CONTENT_VERSION))
         self.case_id = ev["case"]
         self.content = ev["cv"]
+        self.opened = ev["t"]  # ms ticks: the procedure clock runs from here
 
     def _finding(self, ev):
         self.findings.set(ev["f"], ev.get("v"), ev.get("src"))
 
     def _profile(self, ev):
         apply_profile(self.findings, ev["p"], ev.get("src", "host"))
+        self.operator = ev["p"].get("name")
 
     def _score_viewed(self, ev):
         from panel.content.scores import SCORE_IDS

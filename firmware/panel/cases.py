@@ -16,11 +16,12 @@ from panel.journal import JournalError
 class CaseKeeper:
     """The panel's current case and the journal it lives in."""
 
-    def __init__(self, journal, boot, clock, on_recorded=None):
+    def __init__(self, journal, boot, clock, on_recorded=None, random_bytes=os.urandom):
         self.journal = journal
         self.boot = boot
         self.clock = clock
         self.on_recorded = on_recorded  # fn(case_id, event) after an event is on flash (live push)
+        self.random_bytes = random_bytes  # case ids (os.urandom; a fixed sequence in the screen walkthrough)
         self.case = None
         self.case_id = None
         self.resumed = None  # (case id, events) when a case left open was resumed at boot
@@ -35,7 +36,7 @@ class CaseKeeper:
         """Open a new case under a random id (no patient data on the panel); return its id."""
         if self.case is not None and not self.case.state.closed:
             raise CaseError("case %s is still open: close it first" % self.case_id)
-        case_id = binascii.hexlify(os.urandom(4)).decode()
+        case_id = binascii.hexlify(self.random_bytes(4)).decode()
         try:
             self.journal.new_case(case_id)  # refuses when storage cannot hold a whole case
         except JournalError as e:  # StorageFull: every earlier case stays; the screen says why

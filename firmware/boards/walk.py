@@ -1,0 +1,194 @@
+# boards/walk.py — drive the real panel UI through a scripted walkthrough, by touch, on the unix port.
+#
+#   MICROPYPATH=firmware:protocol micropython firmware/boards/walk.py STEPS.json OUTDIR
+#
+# The panel (panel.app.Panel with the touch UI) runs on the simulator's flash and
+# display-memory file, with a clock that moves only when told and fixed "random"
+# bytes, so the same steps give the same pixels. Steps (a JSON list):
+#   ["tap", "label"]        press the centre of the top screen's widget with that label
+#                           (a button, or a list row starting with it): a real touch, at
+#                           its coordinates, through board.touch and the main loop; a row
+#                           on a later page of a list is reached by pressing ▼ first
+#   ["tapxy", x, y]         press at display coordinates
+#   ["wait", ms]            let ms of clock pass (loop turns: timers, alerts, repaint)
+#   ["snap", "name"]        copy the display memory to OUTDIR/NN-name.rgb565
+#   ["pairing_request"]     a host asks to pair: the code appears
+#   ["break_flash"]         the next flash write of the case fails (the fault screen)
+#   ["expect", "module"]    stop with an error unless that screen is on top
+# OUTDIR/walk.jsonl gets one line per tap (screen, pixels sent) and per snap (screen, title,
+# the tappable rectangles), then one line per case in the journal with its events.
+# Exit status 1 with a message naming the step when a label is not on the screen.
+
+import json
+import os
+import sys
+
+from boards.sim import FileBlockDevice, FlashStorage, GramDisplay
+from panel.board import LINK_IDLE
+
+
+class NoLink:
+    def poll(self, timeout_ms):
+        return LINK_IDLE
+
+    def readinto(self, buf):
+        return 0
+
+    def write(self, data):
+        pass
+
+
+class StepClock:
+    def __init__(self):
+        self.t = 1000
+
+    def ticks_ms(self):
+        return self.t
+
+    def ticks_diff(self, a, b):
+        return a - b
+
+    def sleep_ms(self, ms):
+        pass
+
+
+class QueueTouch:
+    def __init__(self):
+        self.queue = []
+
+    def poll(self):
+        return self.queue.pop(0) if self.queue else None
+
+
+class WalkBoard:
+    name = "sim-walk"
+    device_id = "sim-walk"
+
+    def __init__(self, flash_path, gram_path):
+        self.clock = StepClock()
+        self.link = NoLink()
+        self.storage = FlashStorage(FileBlockDevice(flash_path))
+        self.display = GramDisplay(gram_path)
+        self.touch = QueueTouch()
+
+    def log(self, text):
+        pass
+
+
+class Counter:
+    """Fixed bytes instead of randomness: case ids and pairing codes come out the same every run."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, k):
+        out = bytearray(k)
+        for i in range(k):
+            self.n += 1
+            out[i] = (self.n * 37 + 11) & 0xFF
+        return bytes(out)
+
+
+def labels(screen):
+    out = []
+    for w in screen.widgets:
+        label = getattr(w, "label", None)
+        if w.visible and w.action is not None and label is not None:
+            out.append((label, w))
+    return out
+
+
+def find(screen, text):
+    for label, w in labels(screen):
+        if label == text:
+            return w
+    for label, w in labels(screen):
+        if label.startswith(text):
+            return w
+    return None
+
+
+def main():
+    steps_path, out = sys.argv[1], sys.argv[2]
+    with open(steps_path) as f:
+        steps = json.load(f)
+    board = WalkBoard(out + "/flash.img", out + "/gram.rgb565")
+    from panel.app import Panel
+    from panel.ui.touchui import TouchUI
+
+    screen = TouchUI(board.display)
+    panel = Panel(board, screen, random_bytes=Counter())
+    screen.show(panel)
+    ui = screen.ui
+    log = open(out + "/walk.jsonl", "w")
+    snaps = 0
+    for i in range(len(steps)):
+        step = steps[i]
+        what = step[0]
+        top = ui.top()
+        if what == "tap" or what == "tapxy":
+            if what == "tap":
+                w = find(top, step[1])
+                pages = 0
+                while w is None and pages < 30 and find(top, "▼") is not None and step[1] != "▼":
+                    down = find(top, "▼")  # not on this page of the list: page down, as a person would
+                    board.touch.queue.append((down.rect[0] + down.rect[2] // 2, down.rect[1] + down.rect[3] // 2))
+                    panel.step(0)
+                    pages += 1
+                    w = find(top, step[1])
+                if w is None:
+                    raise SystemExit("step %d: no %r on screen %s (%s); there are: %s" % (
+                        i, step[1], top.__module__, top.title, ", ".join([l for l, _ in labels(top)])))
+                x, y, ww, hh = w.rect
+                x, y = x + ww // 2, y + hh // 2
+            else:
+                x, y = step[1], step[2]
+            before = ui.pixels
+            board.touch.queue.append((x, y))
+            panel.step(0)
+            log.write(json.dumps({"tap": step[-1] if what == "tap" else [x, y], "x": x, "y": y,
+                                  "screen": top.__module__.split(".")[-1], "pixels": ui.pixels - before}) + "\n")
+        elif what == "wait":
+            end = board.clock.t + step[1]
+            while board.clock.t < end:
+                board.clock.t = min(end, board.clock.t + 250)
+                panel.step(0)
+        elif what == "snap":
+            snaps += 1
+            panel.step(0)
+            name = "%02d-%s" % (snaps, step[1])
+            with open(out + "/gram.rgb565", "rb") as src:
+                data = src.read()
+            with open(out + "/" + name + ".rgb565", "wb") as dst:
+                dst.write(data)
+            targets = []
+            for w in ui.top().widgets:
+                if w.visible and w.action is not None:
+                    targets.append([getattr(w, "label", "?"), w.rect[0], w.rect[1], w.rect[2], w.rect[3]])
+            log.write(json.dumps({"snap": name, "screen": ui.top().__module__.split(".")[-1],
+                                  "title": ui.top().title, "targets": targets}) + "\n")
+        elif what == "pairing_request":
+            panel.pairing.pair_start("walk-host", "workstation", b"\x01" * 16, panel.uptime.now())
+            panel.step(0)
+        elif what == "break_flash":
+            log_obj = panel.keeper.case.log
+            append = log_obj.append
+
+            def broken(ev, _append=append, _log=log_obj):
+                _log.append = _append  # fails once, as a worn block would
+                raise OSError(5)
+
+            log_obj.append = broken
+        elif what == "expect":
+            if not top.__module__.endswith("." + step[1]):
+                raise SystemExit("step %d: expected screen %s, found %s" % (i, step[1], top.__module__))
+        else:
+            raise SystemExit("step %d: unknown step %r" % (i, what))
+    for c in panel.journal.cases():  # what the taps recorded, as the journal holds it
+        log.write(json.dumps({"case": c["case"], "closed": c["closed"],
+                              "events": [ev for ev in panel.journal.log(c["case"])]}) + "\n")
+    log.close()
+    os.remove(out + "/gram.rgb565")
+
+
+main()

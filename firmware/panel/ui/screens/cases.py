@@ -1,0 +1,38 @@
+# panel/ui/screens/cases.py — the cases on this panel and their sync state (arg "sync": the link first).
+#
+# A case leaves the panel only after a host has acknowledged every event of it and it
+# is closed (reclaim, when storage runs low): "to sync" counts what no host has yet.
+
+from panel.ui import theme
+from panel.ui.core import Screen
+from panel.ui.widgets import Button, List
+
+
+class Cases(Screen):
+    title = "Cases on this panel"
+
+    def build(self):
+        model = self.ui.model
+        x, y, w, h = theme.CONTENT
+        items = []
+        if self.arg == "sync":
+            self.title = "Sync status"
+            items.append(("Link", None, model.link_text(), None, False, None))
+            items.append(("Paired hosts", None, str(len(model.pairing.hosts())), None, False, None))
+            warn = model.storage_warning()
+            items.append(("Storage", warn or "room for new cases", "LOW" if warn else "ok", None, False,
+                          "!" if warn else None))
+            items.append(("Cases", None, None, None, True, None))
+        cases = model.journal.cases()
+        for c in cases:
+            left = c["count"] - c["acked"]
+            state = "synced" if left <= 0 else "%d to sync" % left
+            items.append(("case " + c["case"], "%s, %d events" % ("closed" if c["closed"] else "OPEN", c["count"]),
+                          state, None, False, None))
+        if not cases:
+            items.append(("No cases on this panel", None, None, None, False, None))
+        List(self, x, y, w, h - theme.TARGET, items)
+        self.add(Button(x, y + h - theme.TARGET, w, theme.TARGET, "Back", lambda _b: self.ui.back()))
+
+
+SCREEN = Cases

@@ -1,0 +1,55 @@
+# panel/ui/screens/home.py — start here: a new case, the open case, the cases on the panel, pairing.
+
+from panel.ui import theme
+from panel.ui.core import Screen
+from panel.ui.fonts import body, small
+from panel.ui.widgets import Button, Label
+
+
+class Home(Screen):
+    title = "Bedside"
+
+    def build(self):
+        model = self.ui.model
+        x, y, w, h = theme.CONTENT
+        T = theme.TARGET
+        keeper = model.keeper
+        case = keeper.case
+        if case is not None and not case.state.closed:
+            run = case.state.active
+            what = ("%s running" % case.state.runs[-1][0]) if run is not None and run.end is None else "no checklist running"
+            self.add(Button(x, y + 4, w, T, "Resume case " + keeper.case_id, self._resume,
+                            sub="%d events, %s" % (len(case.log), what)))
+        else:
+            self.add(Button(x, y + 4, w, T, "New case", self._new, sub="findings, scores, checklists"))
+        cases = model.journal.cases()
+        unsynced = 0
+        for c in cases:
+            if c["acked"] < c["count"]:
+                unsynced += 1
+        self.add(Button(x, y + 4 + T, w, T, "Cases on this panel", lambda _b: self.ui.push("cases"),
+                        sub="%d cases, %d not yet synced" % (len(cases), unsynced)))
+        half = w // 2
+        self.add(Button(x, y + 4 + 2 * T, half, T, "Pair a host", lambda _b: self.ui.push("pairing")))
+        self.add(Button(x + half, y + 4 + 2 * T, w - half, T, "Sync status",
+                        lambda _b: self.ui.push("cases", "sync")))
+        warn = model.storage_warning()
+        self.add(Label(x + theme.PAD, y + 8 + 3 * T, w - 16, ("! " + warn) if warn else model.identity_text(),
+                       body if warn else small, theme.ACCENT if warn else theme.DIM))
+
+    def _new(self, _b):
+        from panel.case import CaseError
+
+        try:
+            self.ui.model.keeper.new_case()
+        except CaseError as e:  # storage full, or a case still open: nothing was created
+            self.ui.message("No new case", str(e))
+            return
+        self.ui.push("case")
+        self.ui.push("setup")
+
+    def _resume(self, _b):
+        self.ui.push("case")
+
+
+SCREEN = Home

@@ -1,0 +1,254 @@
+# panel/ui/screens/runner.py — the checklist runner: the current item large, what comes next, the actions.
+#
+# Layout (480 x 288 under the status bar):
+#   header   technique, step, deferred count; the running timers (alert: "!" and amber)
+#   current  the current item's short text in the large font, two lines at most
+#   then     the next item along the path (decisions end the look-ahead)
+#   actions  Done / the decision's options / the measures (72 px high)
+#   bottom   Skip, Defer, More (exit gate, reset, notes, deferred items, timers, scores)
+# A tap changes only what it changed: rows are rebuilt only when their buttons differ,
+# labels repaint only the characters that changed (make bench: pixels per tap).
+
+from panel.checklist import ABANDON_REASONS, DECISION, MEASURE, OTHER, RESET_REASONS, SKIP_REASONS, fmt, is_pick
+from panel.ui import theme
+from panel.ui.core import Screen
+from panel.ui.fonts import large, small
+from panel.ui.widgets import Button, Label, Text, clock
+
+NOTES = ("Marker: look at this time on the host", "Image or run saved", "Device changed",
+         "Complication suspected", "Details to follow on the host")
+OTHER_TEXT = "other: details to follow on the host"
+
+
+def _end_label(cl, end):
+    for e in cl.get("ends", ()):
+        if e[0] == end:
+            return e[1]
+    if end == "end:abandoned":
+        return "Abandoned at the exit gate"
+    return end
+
+
+class Runner(Screen):
+    def build(self):
+        x, y, w, h = theme.CONTENT
+        T = theme.TARGET
+        self.head = self.add(Label(x + theme.PAD, y + 2, w // 2, "", small, theme.DIM))
+        self.timers = self.add(Label(x + w // 2, y + 2, w // 2 - theme.PAD, "", small, theme.FG, 2))
+        self.current = self.add(Text(x + theme.PAD, y + 26, w - 2 * theme.PAD, 2 * large.HEIGHT, "", large))
+        self.then = self.add(Label(x + theme.PAD, y + 26 + 2 * large.HEIGHT + 2, w - 2 * theme.PAD, "", small,
+                                   theme.DIM))
+        self.rows = {"act": ([], None), "bot": ([], None)}
+        self.row_y = {"act": y + h - 2 * T, "bot": y + h - T}
+        self.update()
+
+    def run(self):
+        return self.ui.model.keeper.case.state.active
+
+    # -- what the screen shows
+    def update(self):
+        st = self.ui.model.keeper.case.state
+        run = st.active
+        if run is None:
+            self.title = "No checklist running"
+            self.current.set("No checklist is running.")
+            self.then.set("")
+            self._row("act", [("Back to the case", None, lambda _b: self.ui.back(), False)])
+            self._row("bot", [])
+            return
+        cl = run.cl
+        self.title = cl["title"]
+        deferred = run.deferred()
+        if run.end is not None:
+            self.head.set("ended")
+            self.current.set(_end_label(cl, run.end))
+            done = len([1 for _i, s in run.statuses() if s == "done"])
+            self.then.set("%d done, %d skipped" % (done, len(run.skips)))
+            act = [("Back to the case", None, lambda _b: self.ui.back(), False)]
+            if run.end.startswith("end:switch:"):
+                target = run.end[len("end:switch:"):]
+                act.append(("Start " + target, None, lambda _b, t=target: self._switch(t), False))
+            self._row("act", act)
+            self._row("bot", [("Start again…", None, self._reset, False), ("More…", None, self._more, False)])
+            self._tick_timers()
+            return
+        it = run.item(run.cur)
+        self.head.set("step %d%s%s" % (it["s"], "  deferred item" if run.pend else "",
+                                     ("  %d deferred" % len(deferred)) if deferred and not run.pend else ""))
+        self.current.set(it["t"])
+        nxt = run.upcoming(1)
+        self.then.set(("then: " + run.item(nxt[0])["t"]) if nxt else
+                      ("decide, then the path goes on" if it["k"] == DECISION else ""))
+        measures = [self._measure_cell(run, it, m) for m in it.get("m", ())]
+        if it["k"] == DECISION:
+            opts = [(o[1], None, lambda _b, o=o[0]: self._decide(o), False) for o in it["o"]]
+            if len(opts) <= 3:
+                self._row("act", opts)
+                self._row("bot", measures + [("More…", None, self._more, False)])
+            else:
+                self._row("act", opts[:2])
+                self._row("bot", opts[2:] + [("More…", None, self._more, False)])
+        else:
+            ready = it["k"] != MEASURE or ("confirm", it["id"], None) in run.legal()
+            done = ("Done", None, self._confirm if ready else None, False)
+            self._row("act", measures + [done])
+            bottom = [("Skip…", None, self._skip, False)]
+            if not run.pend:
+                bottom.append(("Defer", None, self._defer, False))
+            bottom.append(("More…", None, self._more, False))
+            self._row("bot", bottom)
+        self._tick_timers()
+
+    def _measure_cell(self, run, it, m):
+        v = run.value(it["id"], m[0])
+        if v is None:
+            shown = "tap to record"
+        else:
+            last = v[-1] if type(v) is list else v
+            if is_pick(m):
+                shown = last[0]
+                for p in m[2]:
+                    if p[0] == last[0]:
+                        shown = p[1]
+            else:
+                shown = fmt(last[0], m[5]) + " " + m[2]
+            if type(v) is list and len(v) > 1:
+                shown = "%s (+%d)" % (shown, len(v) - 1)
+        return (m[1], shown, lambda _b, m=m: self._measure(it["id"], m), False)
+
+    def _row(self, key, cells):
+        """Show `cells` [(label, sub, action, selected)] in row `key`; rebuilt only if the buttons differ."""
+        old, sig = self.rows[key]
+        new_sig = [(c[0], c[2] is not None) for c in cells]
+        y = self.row_y[key]
+        x, _y, w, _h = theme.CONTENT
+        if sig == new_sig:
+            for b, c in zip(old, cells):
+                b.action = c[2]
+                b.set(sub=c[1] or "", selected=c[3])
+            return
+        for b in old:
+            self.widgets.remove(b)
+            b.screen = None
+        buttons = []
+        n = len(cells)
+        for i in range(n):
+            label, sub, action, selected = cells[i]
+            bx = x + i * w // n
+            b = self.add(Button(bx, y, x + (i + 1) * w // n - bx, theme.TARGET, label, action, sub or "", selected))
+            buttons.append(b)
+        self.rows[key] = (buttons, new_sig)
+        self.ui.invalidate((x, y, w, theme.TARGET), self)
+
+    def tick(self, now):
+        self._tick_timers()
+
+    def _tick_timers(self):
+        run = self.run()
+        if run is None or not run.cl.get("tm"):
+            self.timers.set("")
+            return
+        now = self.ui.model.board.clock.ticks_ms()
+        parts = []
+        alert = False
+        for tid, label, limit in run.cl["tm"]:
+            t = run.timer(tid, now)
+            if t["on"] or t["ms"]:
+                over = t["ms"] >= limit * 1000
+                alert = alert or (over and t["on"])
+                parts.append("%s%s %s/%d min" % ("! " if over else "", label.split(" ")[0].lower(), clock(t["ms"]),
+                                                 limit // 60))
+        self.timers.set("  ".join(parts), theme.ACCENT if alert else theme.FG)
+
+    # -- actions
+    def _after(self, ev):
+        if ev is not None:
+            self.update()
+
+    def _confirm(self, _b):
+        self._after(self.ui.record("confirm", {"item": self.run().cur}))
+
+    def _decide(self, opt):
+        self._after(self.ui.record("decide", {"item": self.run().cur, "opt": opt}))
+
+    def _defer(self, _b):
+        self._after(self.ui.record("defer", {"item": self.run().cur}))
+
+    def _skip(self, _b):
+        item = self.run().cur
+        self.ui.pick("Skip: why?", SKIP_REASONS, lambda why: self._after(self.ui.record("skip", self._why(
+            {"item": item}, why))))
+
+    def _why(self, fields, why):
+        fields["why"] = why
+        if why == OTHER:
+            fields["text"] = OTHER_TEXT
+        return fields
+
+    def _measure(self, iid, m):
+        def on(val):
+            fields = {"item": iid, "m": m[0], "val": val}
+            if val == OTHER:
+                fields["text"] = OTHER_TEXT
+            self._after(self.ui.record("measure", fields))
+
+        if is_pick(m):
+            self.ui.pick(m[1], m[2], on)
+        else:
+            self.ui.number(m[1], m[2], m[3], m[4], m[5], on)
+
+    def _reset(self, _b):
+        self.ui.pick("Start again: why?", RESET_REASONS,
+                     lambda why: self._after(self.ui.record("reset", self._why({}, why))))
+
+    def _abandon(self):
+        self.ui.ask("Exit gate", "Abandon this checklist? Its steps stay recorded; the case goes on.",
+                    (("no", "Cancel"), ("yes", "Abandon…")),
+                    lambda a: a == "yes" and self.ui.pick("Abandon: why?", ABANDON_REASONS, lambda why: self._after(
+                        self.ui.record("abandon", self._why({}, why)))), warn=True)
+
+    def _switch(self, target):
+        if self.ui.record("cl_start", {"cl": target}) is not None:
+            self.update()
+
+    def _more(self, _b):
+        run = self.run()
+        options = [("note", "Add a note", "time-stamped on this item"), ("timers", "Timers and tallies"),
+                   ("scores", "Scores"), ("case", "Back to the case")]
+        if run is not None and run.end is None:
+            d = run.deferred()
+            if d and not run.pend:
+                options.insert(1, ("deferred", "Deferred items (%d)" % len(d)))
+            options.append(("abandon", "Exit gate: abandon", "the case goes on"))
+            options.append(("reset", "Start again", "this attempt goes to the history"))
+        self.ui.pick("More", options, self._menu)
+
+    def _menu(self, what):
+        if what == "note":
+            self.ui.pick("Note", [(t, t) for t in NOTES], lambda t: self._after(self.ui.record("note", {"text": t})))
+        elif what == "deferred":
+            run = self.run()
+            self.ui.pick("Deferred items", [(i, run.item(i)["t"]) for i in run.deferred()], self._deferred)
+        elif what == "abandon":
+            self._abandon()
+        elif what == "reset":
+            self._reset(None)
+        elif what == "case":
+            self.ui.back()
+        else:
+            self.ui.push(what)
+
+    def _deferred(self, iid):
+        item = self.run().item(iid)
+        self.ui.ask("Deferred", item["t"], (("cancel", "Cancel"), ("skip", "Skip…"), ("done", "Done")),
+                    lambda a: self._deferred_answer(iid, a))
+
+    def _deferred_answer(self, iid, a):
+        if a == "done":
+            self._after(self.ui.record("confirm", {"item": iid}))
+        elif a == "skip":
+            self.ui.pick("Skip: why?", SKIP_REASONS,
+                         lambda why: self._after(self.ui.record("skip", self._why({"item": iid}, why))))
+
+
+SCREEN = Runner

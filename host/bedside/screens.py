@@ -1,0 +1,91 @@
+"""`bedside screens`: the real panel UI driven by touch through a scripted walkthrough, one PNG per screen.
+
+The walkthrough runs the firmware on the MicroPython unix port (firmware/boards/walk.py) with a clock that moves
+only when told and fixed bytes for case ids and pairing codes, so the same steps give the same pixels: the golden
+images of tests/test_panel_ui.py are the PNGs this writes. Each tap presses the centre of a widget found by its
+label, at display coordinates, through the board's touch and the panel's main loop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from bedside.paths import REPO_ROOT, tool
+
+W, H = 480, 320
+MIN = 60_000
+
+# A case from the first tap to the closed case, visiting every screen.
+WALKTHROUGH: list = [
+    ["snap", "home"],
+    ["tap", "New case"], ["expect", "setup"], ["tap", "RCA"], ["snap", "setup"],
+    ["tap", "Findings"], ["expect", "findings"], ["snap", "findings"],
+    ["tap", "Age"], ["expect", "finding"], ["tap", "?"], ["expect", "numpad"],
+    ["tap", "6"], ["tap", "8"], ["snap", "numpad"], ["tap", "OK"], ["snap", "finding-number"], ["tap", "Done"],
+    ["tap", "Calcification"], ["tap", "moderate"], ["tap", "Read on angio"],
+    ["snap", "finding-choice"], ["tap", "Done"],
+    ["tap", "Blunt stump"], ["tap", "Yes"], ["snap", "finding-yes-no"], ["tap", "Done"],
+    ["tap", "Scores"], ["expect", "scores"], ["snap", "scores"],
+    ["tap", "J-CTO"], ["expect", "basis"], ["snap", "basis-jcto"], ["tap", "▼"], ["snap", "basis-jcto-2"],
+    ["tap", "Back to scores"], ["tap", "Back"], ["expect", "case"], ["snap", "case"],
+    ["tap", "Start a technique"], ["expect", "techniques"], ["snap", "techniques"],
+    ["tap", "Wires hand-in-hand"], ["expect", "technique"], ["snap", "technique-whih"], ["tap", "Start"],
+    ["expect", "runner"], ["snap", "runner-first-item"],
+    ["tap", "Wire used"], ["expect", "picker"], ["snap", "picker-wire"], ["tap", "Gaia"],
+    ["tap", "Collateral channel"], ["tap", "Septal"], ["snap", "runner-measured"], ["tap", "Done"],
+    ["wait", 3 * MIN], ["snap", "runner-decision"], ["tap", "Not crossed"],
+    ["tap", "Tip-in achieved"], ["tap", "Not crossed"],
+    ["tap", "Gap between MC tips"], ["expect", "numpad"], ["tap", "4"], ["tap", "."], ["tap", "5"], ["tap", "OK"], ["tap", "Done"],
+    ["tap", "Skip…"], ["expect", "picker"], ["snap", "skip-reasons"], ["tap", "Done differently"],
+    ["tap", "Defer"], ["snap", "runner-deferred"],
+    ["tap", "Crossed: device success"], ["tap", "Done"], ["tap", "Done"],
+    ["tap", "Technical success"], ["expect", "runner"], ["snap", "runner-ended-deferred"],
+    ["tap", "Done"], ["snap", "runner-ended"],
+    ["tap", "More…"], ["snap", "more"], ["tap", "Timers and tallies"], ["expect", "timers"],
+    ["tap", "Contrast"], ["tap", "2"], ["tap", "4"], ["tap", "0"], ["tap", "OK"], ["snap", "timers"],
+    ["tap", "Back"], ["tap", "Back to the case"], ["expect", "case"],
+    ["tap", "Start a technique"], ["tap", "General coronary CTO"], ["tap", "Start"], ["expect", "runner"],
+    ["tap", "Done"], ["tap", "Done"], ["tap", "Antegrade"], ["wait", 31 * MIN], ["snap", "runner-wire-alert"],
+    ["tap", "More…"], ["tap", "Exit gate"], ["expect", "dialog"], ["snap", "exit-gate"], ["tap", "Abandon…"],
+    ["tap", "No progress"], ["tap", "Back to the case"],
+    ["tap", "End of case"], ["expect", "end"], ["tap", "Yes"], ["snap", "end-of-case"],
+    ["break_flash"], ["tap", "No"], ["expect", "fault"], ["snap", "fault"], ["tap", "Understood"],
+    ["tap", "Close case"], ["expect", "dialog"], ["snap", "close-confirm"], ["tap", "Close case"],
+    ["expect", "home"], ["snap", "home-after-case"],
+    ["tap", "Cases on this panel"], ["expect", "cases"], ["snap", "cases"], ["tap", "Back"],
+    ["tap", "Sync status"], ["snap", "sync-status"], ["tap", "Back"],
+    ["tap", "Pair a host"], ["expect", "pairing"], ["snap", "pairing-idle"], ["tap", "Back"],
+    ["pairing_request"], ["expect", "pairing"], ["snap", "pairing-code"],
+]
+
+
+def rgb565_to_png(data: bytes, path: Path) -> None:
+    """The display memory (RGB565, little-endian, row by row) as a PNG."""
+    Image.frombuffer("RGB", (W, H), data, "raw", "BGR;16", 0, 1).save(path, optimize=True)
+
+
+def run_walkthrough(out: Path, steps: list | None = None, heap: str = "1024wK") -> list[dict]:
+    """Run `steps` on the firmware; write OUT/NN-name.png per snap; return the walk log (taps and snaps)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bedside-walk-") as tmp:
+        work = Path(tmp)
+        (work / "steps.json").write_text(json.dumps(steps if steps is not None else WALKTHROUGH))
+        env = dict(os.environ, MICROPYPATH=f"{REPO_ROOT / 'firmware'}:{REPO_ROOT / 'protocol'}")
+        cmd = [str(tool("micropython")), "-X", f"heapsize={heap}", str(REPO_ROOT / "firmware" / "boards" / "walk.py"), str(work / "steps.json"),
+                                           str(work)]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"walkthrough failed: {done.stdout}{done.stderr}".strip())
+        log = [json.loads(line) for line in (work / "walk.jsonl").read_text().splitlines()]
+        for entry in log:
+            if "snap" in entry:
+                rgb565_to_png((work / f"{entry['snap']}.rgb565").read_bytes(), out / f"{entry['snap']}.png")
+        shutil.copy(work / "walk.jsonl", out / "walk.jsonl")
+    return log
