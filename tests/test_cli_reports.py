@@ -1,0 +1,86 @@
+"""`bedside samples`, `report`, `export`, `operators` as a user types them, and the import hygiene of their services.
+
+Each test runs the installed console script in a subprocess on a SQLite file (the services
+themselves are tested on SQLite and PostgreSQL in test_store_cases, test_reports, test_export,
+test_operators). The hygiene test imports each service module alone and checks that
+neither Textual, pyserial nor rich came with it (the app's screens call these services).
+Run alone: .venv/bin/pytest tests/test_cli_reports.py
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bedside.fhir import validate
+
+BEDSIDE = str(Path(sys.executable).parent / "bedside")
+SERVICES = ("bedside.casefile", "bedside.samples", "bedside.reports", "bedside.export", "bedside.fhir",
+            "bedside.operators", "bedside.store.summaries", "bedside.store.nurse")
+
+
+def bedside(*args, timeout=120):
+    return subprocess.run([BEDSIDE, *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'samples.db'}"
+    res = bedside("samples", "--n", "40", "--db", url)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("40 sample cases")
+    return url
+
+
+def test_samples_refuse_a_database_that_has_them(db):
+    res = bedside("samples", "--n", "5", "--db", db)
+    assert res.returncode == 1 and "already holds sample cases" in res.stderr and res.stdout == ""
+
+
+def test_report_text_and_json(db):
+    res = bedside("report", "--db", db)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("Cases: 40;")
+    assert res.stdout.count("AUC for technical failure") == 10  # one per score
+    rep = json.loads(bedside("report", "--db", db, "--json").stdout)
+    assert rep["cases"] == 40 and len(rep["scores"]) == 10
+    assert rep["known_outcome"] + rep["unknown_outcome"] == 40
+
+
+def test_export_each_format(db, tmp_path):
+    res = bedside("export", "--format", "csv", "--out", str(tmp_path / "csv"), "--db", db)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "csv" / "cases.csv").read_text().count("\n") == 41  # header + 40 cases
+    res = bedside("export", "--format", "fhir", "--out", str(tmp_path / "b.json"), "--deidentify", "--db", db)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads((tmp_path / "b.json").read_text())
+    validate(doc)
+    assert "sample-panel" not in (tmp_path / "b.json").read_text()
+    res = bedside("export", "--format", "json", "--out", str(tmp_path / "c.json"), "--db", db)
+    assert json.loads((tmp_path / "c.json").read_text())["cases"][0]["device_id"].startswith("sample-panel")
+    res = bedside("export", "--format", "xml", "--out", str(tmp_path / "x"), "--db", db)
+    assert res.returncode == 1 and "must be one of csv, json, fhir" in res.stderr
+
+
+def test_operators_list_and_add(db):
+    res = bedside("operators", "--db", db)
+    assert res.returncode == 0, res.stderr
+    assert "Dr Ada Quill" in res.stdout and "annual volume" in res.stdout
+    res = bedside("operators", "add", "Dr Newcomer", "--start-year", "2025", "--db", db)
+    assert res.returncode == 0 and "Dr Newcomer" in res.stdout
+    listed = json.loads(bedside("operators", "list", "--json", "--db", db).stdout)
+    new = next(p for p in listed if p["name"] == "Dr Newcomer")
+    assert new["cases"] == 0 and new["annual_volume"] is None and new["cto_start_year"] == 2025
+    res = bedside("operators", "add", "Dr Late", "--start-year", "1850", "--db", db)
+    assert res.returncode == 1 and "first year of CTO practice" in res.stderr
+
+
+@pytest.mark.parametrize("module", SERVICES)
+def test_services_import_no_textual(module):
+    code = f"import json, sys, {module}; print(json.dumps(sorted(sys.modules)))"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    loaded = {m.split(".")[0] for m in json.loads(res.stdout)}
+    assert not loaded & {"textual", "serial", "rich", "textual_plotext"}
