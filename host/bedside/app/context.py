@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import time
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ class AppContext:
     tick_seconds: float = 1.0  # how often on-screen clocks refresh (0: never, for snapshots)
     guard: PortGuard = field(default_factory=PortGuard)
     ports: Callable[[], list[tuple[str, str]]] = list_ports  # (path, description) of the serial ports found
+    export_dir: Path = field(default_factory=Path.home)  # where exports go unless the nurse types another path
 
 
 def _user() -> str:
