@@ -16,7 +16,8 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
   line rate that carries payload (budget >= 85 %); the smallest firmware heap that
   runs that sync;
 - host ingest rate, events/s, on SQLite and on PostgreSQL (BEDSIDE_TEST_PG_URL;
-  `eval "$(sudo .ci/run pg-env)"` starts one).
+  `eval "$(sudo .ci/run pg-env)"` starts one);
+- the cases table's query with 10,000 sample cases (bedside.samples) on SQLite, ms a page.
 Run: make bench
 """
 
@@ -181,6 +182,29 @@ def ingest_figures() -> None:
         print("host ingest, PostgreSQL: not measured (no server: eval \"$(sudo .ci/run pg-env)\" starts one)")
 
 
+def case_list_figures(n: int = 10_000) -> None:
+    """The cases table's query (one page of 100, refresh check included) over n sample cases, median of 5 (ms)."""
+    from bedside.samples import fill
+    from bedside.store.summaries import list_cases
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        store = Store(f"sqlite:///{tmpdir}/cases.db")
+        try:
+            t0 = time.perf_counter()
+            fill(store, n)
+            print(f"sample cases: {n:,} written in {time.perf_counter() - t0:.1f} s (SQLite)")
+            for label, kw in (("newest first", {}), ("by operator", {"sort": "operator", "descending": False}),
+                              ("search 'quill rca'", {"search": "quill rca"}), ("last page", {"offset": n - 100})):
+                times = []
+                for _ in range(5):
+                    t0 = time.perf_counter()
+                    list_cases(store, limit=100, **kw)
+                    times.append(time.perf_counter() - t0)
+                print(f"case-list query with {n:,} cases, {label}: {statistics.median(times) * 1000:.1f} ms")
+        finally:
+            store.close()
+
+
 def wire_ratio(data_len: int) -> float:
     payload = messages.encode("pong", 1, {"data": bytes(range(256))[:data_len] or b"", "rx_frames": 1, "rx_dropped": 0})
     return len(encode_frame(payload)) / len(payload)
@@ -209,6 +233,7 @@ def main() -> int:
         show_heap("firmware heap, whole: boot, a WHIH case played (findings, scores viewed, checklist), "
                   "pairing, live push, sync, .mpy", kb)
     ingest_figures()
+    case_list_figures()
     return 0
 
 
