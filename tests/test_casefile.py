@@ -142,6 +142,7 @@ def test_wire_crossing_timer_alert_and_attempts():
     wire = s["timers"]
     assert [(t["timer"], t["limit_s"], t["ms"]) for t in wire] == [("wire", 1800, 31 * MIN), ("wire", 1800, 12 * MIN)]
     assert len(wire[0]["alerts"]) == 1 and wire[1]["alerts"] == []
+    assert s["wire_crossing"] == {"attempts": 2, "ms": 43 * MIN, "alerts": 1}
     (alert,) = s["alerts"]
     assert alert["after_ms"] == 30 * MIN and alert["timer"] == "wire"
     assert s["outcome"]["technical_success"] == {"value": "yes", "source": "checklist:strategy"}
@@ -215,3 +216,29 @@ def test_live_case_status_with_an_injected_clock():
         live.feed(e)
     assert live.summary() == summarize(events)
     assert live.status()["closed"] and live.status()["technique"] is None
+    # once closed, the procedure clock stops at the close event, however long the host waits
+    clock[0] += 3600
+    assert live.status()["procedure_ms"] == events[-1]["t"] - events[0]["t"] == live.summary()["duration_ms"]
+
+
+def test_undo_keeps_the_event_on_the_timeline_and_out_of_the_state():
+    script = [
+        [0, "new_case", {}],
+        [1000, "finding", {"f": "age", "v": 70}],
+        [1000, "finding", {"f": "sex", "v": "male"}],
+        [1000, "undo", {"ref": 3}],  # the sex was entered by mistake
+        [1000, "cl_start", {"cl": "whih"}],
+        [60 * SEC, "measure", {"item": "in_guide", "m": "wire", "val": "gaia"}],
+        [5 * SEC, "measure", {"item": "in_guide", "m": "channel", "val": "septal"}],
+        [5 * SEC, "confirm", {"item": "in_guide"}],
+        [30 * SEC, "undo", {"ref": 8}],  # not confirmed after all: back to step 1
+        [20 * SEC, "confirm", {"item": "in_guide"}],
+    ]
+    s = summarize(record(script))
+    assert [f["id"] for f in s["findings"]] == ["age"]
+    assert [r["undone"] for r in s["timeline"]] == [False, False, True, False, False, False, False, True, False, False]
+    steps = {st["item"]: st for st in s["techniques"][0]["steps"]}
+    # step 1: 70 s until the confirm later undone, then 20 s from the undo to the confirm that stands
+    assert steps["in_guide"]["visits"] == 2 and steps["in_guide"]["time_ms"] == 70 * SEC + 20 * SEC
+    assert steps["in_guide"]["status"] == "done" and s["techniques"][0]["current"] == "retro_mc"
+

@@ -24,7 +24,7 @@ from bedside import samples
 from bedside.scenarios import whih_case
 from bedside.store import StoreError
 from bedside.store import nurse
-from bedside.store.summaries import SUMMARIES, case_detail, list_cases, refresh, refresh_stale
+from bedside.store.summaries import SUMMARIES, case_detail, list_cases, refresh, refresh_stale, stale_count
 from panel.case import Case
 
 DEV = "panel-live"
@@ -62,7 +62,9 @@ def test_samples_are_deterministic():
 
 def test_bulk_sample_rows_equal_rebuilt_rows(store):
     assert samples.fill(store, 40)["cases"] == 40
-    assert refresh_stale(store) == 0  # nothing stale right after the fill
+    assert refresh_stale(store) == 0 and stale_count(store) == 0  # nothing stale right after the fill
+    store.ingest(samples.DEVICES[0], "case-00000", [])  # nothing new: stays fresh
+    assert stale_count(store) == 0
     bulk = summary_rows(store)
     for device_id, case_id in list(bulk)[:12]:
         assert refresh(store, device_id, case_id)
@@ -105,6 +107,9 @@ def test_an_ingested_case_enters_the_table(store):
     assert row.sync == f"20/{len(events)} events" and row.date_source == "host" and row.vessel == "rca"
     assert row.outcome == "unknown" and row.techniques == "" and row.events == 20
     store.ingest(DEV, "c-live", rows(events[20:]))
+    assert stale_count(store) == 1
+    seen = []
+    assert refresh_stale(store, progress=lambda done, total: seen.append((done, total))) == 1 and seen == [(1, 1)]
     store.upsert_case(DEV, "c-live", "closed", len(events), len(events))
     (row,) = list_cases(store).rows
     assert row.sync == "synced" and row.outcome == "success" and row.techniques == "whih" and row.closed

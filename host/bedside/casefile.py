@@ -31,7 +31,8 @@ has), "mixed". Durations between two events follow the same rule (span_ms).
 Summary keys: case_id, content_version, firmware, events, complete, missing_from,
 replay_error, clock, start, end, duration_ms, closed, operator, vessel, findings,
 unanswered, scores, techniques (steps with per-step time_ms, attempts, timers),
-segments (every visit of the cursor to a step), timers, alerts, strategy, outcome,
+segments (every visit of the cursor to a step), timers, wire_crossing (attempts, total ms,
+alerts), alerts, strategy, outcome,
 panel_figures, notes, timeline.
 """
 
@@ -45,6 +46,7 @@ from bedside.eventtext import checklist_title, event_text, outcome_text
 from panel.case import Case, CaseError
 from panel.checklist import CASE
 from panel.content.findings import FINDINGS
+from panel.findings import Findings
 from panel.scoring import evaluate_all
 
 _OWN = ("seq", "t", "k", "b")
@@ -149,8 +151,10 @@ class _Reader:
             else:
                 self._observe(ev)
         row = {**self.at(ev), "kind": ev.kind, "checklist": cid, "item": ev.data.get("item"),
-               "text": event_text(ev.data, cid)}
+               "text": event_text(ev.data, cid), "undone": False}
         self.rows.append(row)
+        if ev.kind == "undo" and self.error is None and isinstance(ev.data.get("ref"), int):
+            self.rows[ev.data["ref"] - 1]["undone"] = True  # the timeline keeps it, marked
         return row
 
     def _status(self, ri, attempt, iid):
@@ -212,6 +216,13 @@ def _timer_spec(cid, tid):
         if t[0] == tid:
             return t[1], t[2]
     return tid, None
+
+
+def _wire(timers: list[dict]) -> dict:
+    """The wire-crossing timers of the case together: attempts, total ms (None while unknown or running), alerts."""
+    wire = [t for t in timers if t["timer"] == "wire"]
+    return {"attempts": len(wire), "ms": _sum([t["ms"] for t in wire]) if wire else None,
+            "alerts": sum(len(t["alerts"]) for t in wire)}
 
 
 def _public(rec: dict) -> dict:
@@ -321,8 +332,6 @@ def _build(r: _Reader) -> dict:
                              "source": findings.sources.get(fid), "unit": f[4][0] if f[1] == "int" else None,
                              "group": f[5]})
     techniques = _techniques(r)
-    from panel.findings import Findings
-
     return {
         "case_id": opened.get("case"), "content_version": opened.get("cv"), "firmware": opened.get("fw"),
         "events": len(evs), "complete": r.error is None, "replay_error": r.error,
@@ -339,6 +348,7 @@ def _build(r: _Reader) -> dict:
         "techniques": techniques,
         "segments": list(r.segments),
         "timers": [_public(t) for t in r.timers],
+        "wire_crossing": _wire(r.timers),
         "alerts": list(r.alerts),
         "strategy": [{"seq": s[0], "from": s[2], "to": s[3], "why": s[4]} for s in (st.strategy if st else [])],
         "outcome": _outcome(r, techniques),
@@ -491,10 +501,14 @@ class LiveCase:
                     timers.append({"timer": tid, "label": label, "limit_s": limit, "on": t["on"], "ms": t["ms"],
                                    "due": t["due"], "alerted": t["alerted"]})
         st = r.case.state if r.case else None
+        closed = bool(st and st.closed)
+        close = next((e for e in reversed(evs) if e.kind == "close" and e.seq not in r.case.undone), None) \
+            if closed else None
         return {
             "case_id": st.case_id if st else None, "events": len(evs), "missing": self.missing,
-            "replay_error": r.error, "closed": bool(st and st.closed), "clock": "live" if live else "as of last event",
-            "procedure_ms": since(evs[0]) if evs else None,
+            "replay_error": r.error, "closed": closed, "clock": "live" if live else "as of last event",
+            # the procedure clock runs from the open event to now, and stops at the close event
+            "procedure_ms": span_ms(evs[0], close) if close else (since(evs[0]) if evs else None),
             "technique": technique, "step": step, "timers": timers, "alerts": list(r.alerts),
             "panel_figures": _panel_figures(r, _techniques(r), None, None),
             "last": r.rows[-1] if r.rows else None,

@@ -9,7 +9,7 @@ stale rows up to date first, so a caller never sees an old summary.
 
 Public API:
     refresh(store, device_id, case_id) -> bool
-    refresh_stale(store) -> int
+    refresh_stale(store, progress=None) -> int;  stale_count(store) -> int
     list_cases(store, search=None, sort="date", descending=True, limit=100, offset=0) -> CasePage
     case_detail(store, device_id, case_id) -> dict
     summary_row(...) -> dict (the row's columns; bedside.samples writes rows in bulk with it)
@@ -188,13 +188,25 @@ def _stale_q():
     ))
 
 
-def refresh_stale(store: Store) -> int:
-    """Rebuild every missing or stale summary row; returns how many were rebuilt."""
+def refresh_stale(store: Store, progress=None) -> int:
+    """Rebuild every missing or stale summary row; returns how many were rebuilt.
+
+    progress(done, total) is called after each row (a database upgraded from schema 0001, or a
+    new SUMMARY_VERSION, rebuilds every case once: a few ms each).
+    """
     with store._tx(write=False) as conn:
         stale = conn.execute(_stale_q()).all()
-    for device_id, case_id in stale:
+    for i, (device_id, case_id) in enumerate(stale, 1):
         refresh(store, device_id, case_id)
+        if progress:
+            progress(i, len(stale))
     return len(stale)
+
+
+def stale_count(store: Store) -> int:
+    """How many summary rows list_cases() would rebuild first (0: the table is up to date)."""
+    with store._tx(write=False) as conn:
+        return conn.execute(select(func.count()).select_from(_stale_q().subquery())).scalar_one()
 
 
 def forget(conn, device_id: str, case_id: str) -> None:
