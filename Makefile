@@ -4,6 +4,7 @@
 #   make bench   the budgets in shared/design/ARCHITECTURE.md, as measured
 #   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
 #   make deploy PORT=/dev/ttyACM0 [DRY=1]  compile for the Pico 2 and copy to it with mpremote (DRY=1: print only)
+#   make typecheck  mypy over firmware and protocol against the Pico 2's MicroPython stubs
 #   make vectors regenerate the golden vectors of the protocol and of the journal
 #   make docs    regenerate the README's findings table
 #   make lock    re-pin requirements.lock from requirements.in
@@ -13,7 +14,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench mpy deploy vectors docs lock clean venv
+.PHONY: demo test bench mpy deploy typecheck vectors docs lock clean venv
 
 venv: $(STAMP)
 
@@ -39,6 +40,9 @@ mpy: $(STAMP)
 deploy: $(STAMP)
 	@test -n "$(PORT)" || { echo "usage: make deploy PORT=/dev/ttyACM0 [DRY=1]"; exit 2; }
 	$(PY) -m bedside.tools.deploy $(if $(DRY),--dry-run) $(PORT)
+
+typecheck: $(STAMP)
+	$(PY) -m bedside.tools.typecheck
 
 vectors: $(STAMP)
 	$(PY) protocol/gen_vectors.py

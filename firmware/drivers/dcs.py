@@ -34,7 +34,7 @@ class DcsDisplay:
     (then only the software reset runs). sleep_ms: the clock's sleep, passed in so tests need no wait.
     """
 
-    INIT = ()  # ((command, parameter bytes, milliseconds to wait after), ...)
+    INIT = ()  # type: tuple  # ((command, parameter bytes, milliseconds to wait after), ...)
 
     def __init__(self, spi, cs, dc, rst=None, backlight=None, width=480, height=320, sleep_ms=None,
                  chunk=CHUNK):

@@ -227,7 +227,7 @@ class Run:
         stack = [] if self.pend else [self.cur]
         while stack:
             i = stack.pop()
-            if i in seen or i == RESTART or i.startswith(END):
+            if i in seen or i == RESTART or i.startswith(END):  # type: ignore[union-attr]  # cur is set when pend is not
                 continue
             seen[i] = 1
             stack.extend(self.successors(i))
@@ -489,7 +489,7 @@ class Run:
         i = self.cur
         while i is not None and len(out) < n and self._item[i]["k"] != DECISION:
             i = self._nx[i]
-            if i.startswith(END) or self.st[i] != OPEN:
+            if i.startswith(END) or self.st[i] != OPEN:  # type: ignore[union-attr]  # a non-decision item has a next
                 break
             out.append(i)
         return out

@@ -787,7 +787,7 @@ class Journal:
         for b, t, w in self._anchors:
             if b == boot:
                 d = (ticks - t + half) % self.ticks_period - half
-                if best is None or abs(d) < abs(bestd):
+                if best is None or abs(d) < abs(bestd):  # type: ignore[arg-type]  # bestd is set with best
                     best, bestd = w, d
         return None if best is None else best + bestd
 

@@ -35,7 +35,7 @@ class Player:
     def step(self, now):
         """Play every step that is due at `now` (non-decreasing ms)."""
         while not self.done and now >= self.next_at:
-            _delay, kind, fields = self.step_now
+            _delay, kind, fields = self.step_now  # type: ignore[misc]  # not done: a step is waiting
             try:
                 if kind == "new_case":
                     self.keeper.new_case()

@@ -71,7 +71,7 @@ def _pack(o, out, depth):
             _pack(k, kb, depth + 1)
             items.append((bytes(kb), o[k]))
         items.sort(key=_first)
-        for kb, v in items:
+        for kb, v in items:  # type: ignore[assignment]  # the packed key, now bytes
             out.extend(kb)
             _pack(v, out, depth + 1)
     else:
