@@ -20,6 +20,8 @@
 import sys
 import time
 
+import machine  # the rp2 port's (type-checked against its stubs); tests put a fake one in sys.modules
+
 from boards import pico2_pins
 from drivers import touch as touchlib
 from drivers.st7796 import ST7796
@@ -122,11 +124,11 @@ class Clock:
 
 
 class Pico2Board:
-    """The reference board's parts, built from `machine` (the module, or a fake for tests)."""
+    """The reference board's parts: buses and pins from `machine` as pico2_pins maps them."""
 
     name = "pico2-st7796"
 
-    def __init__(self, machine, link, storage, clock, pins=None, uart=True):
+    def __init__(self, link, storage, clock, pins=None, uart=True):
         p = pico2_pins.PINS if pins is None else pins
         Pin = machine.Pin
         self.clock = clock
@@ -184,8 +186,7 @@ class Pico2Board:
 
 
 def build():
-    """The reference board built from the real machine, USB and flash (on the board only)."""
-    import machine
+    """The reference board built on its USB port and flash (on the board only)."""
     import rp2
     import select
 
@@ -194,7 +195,7 @@ def build():
     poller.register(sys.stdin, select.POLLIN)
     link = UsbLink(sys.stdin.buffer, sys.stdout.buffer, poller, clock.ticks_ms, clock.ticks_diff,
                    rp2.bootsel_button)
-    board = Pico2Board(machine, link, FlashStorage(), clock)
+    board = Pico2Board(link, FlashStorage(), clock)
     board.start_display()
     return board
 
@@ -206,7 +207,6 @@ def recalibrate():
 
 def main():
     """Start the panel on the reference board (main.py calls this when sys.platform is "rp2")."""
-    import machine
     import micropython
 
     board = build()

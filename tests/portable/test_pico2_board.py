@@ -10,23 +10,28 @@
 # Runs on CPython (pytest) and MicroPython (tests/test_micropython.py).
 # Run alone: .venv/bin/pytest tests/portable/test_pico2_board.py
 
+import sys
+
 from fakehw import FakeClock, FakeMachine, FakePoller, FakeStream
 
-from boards import pico2, pico2_pins
-from drivers import calibrate, touch
-from panel import hw
-from panel.board import LINK_DATA, LINK_IDLE, check_board
-from ptest import fresh_dir, raises
+sys.modules["machine"] = FakeMachine()  # boards.pico2 imports the rp2 port's machine module
+from boards import pico2, pico2_pins  # noqa: E402
+
+del sys.modules["machine"]
+from drivers import calibrate, touch  # noqa: E402
+from panel import hw  # noqa: E402
+from panel.board import LINK_DATA, LINK_IDLE, check_board  # noqa: E402
+from ptest import fresh_dir, raises  # noqa: E402
 
 
 def _board(incoming=b"", stop=None, room=None):
-    machine = FakeMachine()
+    machine = pico2.machine = FakeMachine()  # a fresh one per test: it records every pin and bus
     clock = FakeClock(1000)
     stdin = FakeStream(incoming)
     stdout = FakeStream(room=room)
     link = pico2.UsbLink(stdin, stdout, FakePoller(stdin), clock.ticks_ms, clock.ticks_diff, stop)
     storage = pico2.FlashStorage(fresh_dir("pico2") + "/data")
-    board = pico2.Pico2Board(machine, link, storage, clock)
+    board = pico2.Pico2Board(link, storage, clock)
     return board, machine, clock, stdin, stdout
 
 
