@@ -102,7 +102,7 @@ def follow_job(port: str, hosts: HostStore, store, guard: PortGuard, post: Post,
     """Follow the panel's live pushes until cancelled: store each event (idempotent) and post it.
 
     On connecting it first syncs (the events recorded before it was listening), then
-    posts the latest open case whole; a push that leaves a gap (a lost frame) makes it
+    posts the open case whole (or the panel's latest); a push that leaves a gap (a lost frame) makes it
     sync again. Events are posted as the store holds them, wall times included.
     Steps aside while a sync or pairing wants the port; reconnects after a lost cable.
     Stops on a refusal only a person can fix (not paired, key refused).
@@ -118,9 +118,9 @@ def follow_job(port: str, hosts: HostStore, store, guard: PortGuard, post: Post,
                 device_id = link.hello()["device_id"]
                 post(LiveState("connecting", f"{port}: catching up with panel {device_id}"))
                 sync(link, store, hosts)
-                open_cases = [c for c in store.cases(device_id) if c.state == "open"]
-                if open_cases:
-                    latest = max(open_cases, key=lambda c: (c.first_seen, c.case_id))
+                cases = store.cases(device_id)
+                if cases:  # the case running now, else the panel's latest
+                    latest = max(cases, key=lambda c: (c.state == "open", c.start_wall_ms or 0, c.first_seen))
                     post(LiveEvents(device_id, latest.case_id, store.events(device_id, latest.case_id)))
                 post(LiveState("following", device_id))
                 while not cancelled() and not guard.wanted.is_set():

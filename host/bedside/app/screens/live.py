@@ -34,7 +34,7 @@ class LiveScreen(Screen):
     DEFAULT_CSS = """
     LiveScreen #link { padding: 0 1; background: $boost; }
     LiveScreen #link.error { color: $error; text-style: bold; }
-    LiveScreen #left { width: 58; }
+    LiveScreen #left { width: 45%; min-width: 50; }
     LiveScreen #right { width: 1fr; }
     LiveScreen #entries { padding: 0 1; height: auto; }
     """
