@@ -1,4 +1,4 @@
-"""`bedside samples`, `report`, `export`, `operators` as a user types them, and the import hygiene of their services.
+"""`bedside samples`, `cases`, `case`, `nurse`, `report`, `export`, `operators` as typed, and their services' imports.
 
 Each test runs the installed console script in a subprocess on a SQLite file (the services
 themselves are tested on SQLite and PostgreSQL in test_store_cases, test_reports, test_export,
@@ -17,7 +17,7 @@ import pytest
 from bedside.fhir import validate
 
 BEDSIDE = str(Path(sys.executable).parent / "bedside")
-SERVICES = ("bedside.casefile", "bedside.samples", "bedside.reports", "bedside.export", "bedside.fhir",
+SERVICES = ("bedside.casefile", "bedside.casetext", "bedside.samples", "bedside.reports", "bedside.export", "bedside.fhir",
             "bedside.operators", "bedside.store.summaries", "bedside.store.nurse")
 
 
@@ -37,6 +37,35 @@ def db(tmp_path_factory):
 def test_samples_refuse_a_database_that_has_them(db):
     res = bedside("samples", "--n", "5", "--db", db)
     assert res.returncode == 1 and "already holds sample cases" in res.stderr and res.stdout == ""
+
+
+def test_cases_table_and_one_case(db):
+    res = bedside("cases", "--db", db, "--limit", "5", "--search", "quill")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].endswith("showing 1-5") and all("Dr Ada Quill" in line for line in lines[1:])
+    page = json.loads(bedside("cases", "--db", db, "--json", "--sort", "case", "--asc", "--limit", "3").stdout)
+    assert page["total"] == 40 and [r["case_id"] for r in page["rows"]] == ["case-00000", "case-00001", "case-00002"]
+    res = bedside("cases", "--db", db, "--sort", "patient")
+    assert res.returncode == 1 and "cannot sort cases by 'patient'" in res.stderr
+    res = bedside("case", "case-00002", "--db", db)
+    assert res.returncode == 0, res.stderr
+    assert "times: wall clock (UTC)" in res.stdout or "relative" in res.stdout
+    assert "Scores (a range while findings are missing):" in res.stdout and "Timeline:" in res.stdout
+    res = bedside("case", "no-such-case", "--db", db)
+    assert res.returncode == 1 and "no case 'no-such-case'" in res.stderr
+
+
+def test_nurse_entries_from_the_command_line(db):
+    res = bedside("nurse", "device", "--device", "sample-panel-1", "--case", "case-00003", "--by", "RN Kim",
+                  "--item", "Corsair Pro", "--lot", "LOT-1", "--db", db)
+    assert res.returncode == 0, res.stderr
+    res = bedside("nurse", "contrast_ml", "--device", "sample-panel-1", "--case", "case-00003", "--by", "RN Kim",
+                  "--value", "5000", "--db", db)
+    assert res.returncode == 1 and "0 to 2000 ml" in res.stderr
+    detail = json.loads(bedside("case", "case-00003", "--json", "--db", db).stdout)
+    assert [(e["kind"], e["lot"], e["entered_by"]) for e in detail["nurse_entries"]] == [
+        ("device", "LOT-1", "RN Kim")]
 
 
 def test_report_text_and_json(db):

@@ -1,4 +1,8 @@
-"""The `bedside` subcommands over the synced cases: report, export, operators, samples (registered by cli.py)."""
+"""The `bedside` subcommands over the synced cases: cases, case, nurse, report, export, operators, samples.
+
+Registered on the main command by cli.py (register()); each is a thin shell over the
+services the app's screens call.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,97 @@ DB_HELP = "Database URL (sqlite:///FILE or postgresql+psycopg://...). Default: S
 
 
 def register(app: typer.Typer, open_store, fail) -> None:
-    """Add report, export, operators and samples to `app`; open_store(db) opens a Store, fail(msg) exits 1."""
+    """Add this module's commands to `app`; open_store(db) opens a Store, fail(msg) exits 1."""
+
+    @app.command("cases")
+    def cases_cmd(
+        search: str = typer.Option(None, help="Words that must all appear (case, panel, reference, operator, ...)."),
+        sort: str = typer.Option("date", help="date, operator, vessel, techniques, outcome, sync, case, procedure, "
+                                              "fluoro or contrast."),
+        asc: bool = typer.Option(False, "--asc", help="Ascending (default: descending, newest first)."),
+        limit: int = typer.Option(50, help="Rows to show."),
+        offset: int = typer.Option(0, help="Rows to skip."),
+        as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+        db: str = typer.Option(None, help=DB_HELP),
+    ):
+        """The table of cases: date, operator, vessel, techniques, outcome, sync state."""
+        from bedside.store import StoreError
+        from bedside.store.summaries import list_cases
+
+        store = open_store(db)
+        try:
+            page = list_cases(store, search, sort, not asc, limit, offset)
+        except StoreError as e:
+            fail(str(e))
+        finally:
+            store.close()
+        if as_json:
+            rows = [asdict(r) | {"date": r.date.isoformat(), "sync": r.sync, "scores": r.scores} for r in page.rows]
+            for r in rows:
+                r.pop("scores_json")
+            typer.echo(json.dumps({"total": page.total, "offset": offset, "rows": rows}, indent=1))
+            return
+        typer.echo(f"{page.total} cases; showing {offset + 1 if page.rows else 0}-{offset + len(page.rows)}")
+        for r in page.rows:
+            when = r.date.strftime("%Y-%m-%d %H:%M") + (" (host)" if r.date_source == "host" else "")
+            typer.echo(f"{when:<23} {r.device_id}/{r.case_id:<14} {r.operator or '-':<18} {r.vessel or '-':<9} "
+                       f"{r.techniques or '-':<22} {r.outcome:<8} {r.sync}")
+
+    @app.command("case")
+    def case_cmd(
+        case_id: str = typer.Argument(..., help="The panel's case id."),
+        device: str = typer.Option(None, help="The panel's device id (needed when two panels have that case id)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the whole detail as JSON."),
+        db: str = typer.Option(None, help=DB_HELP),
+    ):
+        """One case in full: timeline with per-step durations, findings, every score with its basis, outcome."""
+        from bedside.casetext import render
+        from bedside.store import StoreError
+        from bedside.store.summaries import case_detail, list_cases
+
+        store = open_store(db)
+        try:
+            if device is None:
+                matches = {(r.device_id, r.case_id) for r in list_cases(store, case_id, limit=1000).rows
+                           if r.case_id == case_id}
+                if len(matches) != 1:
+                    fail(f"no case {case_id!r}" if not matches else
+                         f"case {case_id!r} is on several panels: give --device")
+                device = matches.pop()[0]
+            detail = case_detail(store, device, case_id)
+        except StoreError as e:
+            fail(str(e))
+        finally:
+            store.close()
+        typer.echo(json.dumps(detail, indent=1, ensure_ascii=False, default=str) if as_json else render(detail),
+                   nl=as_json)
+
+    @app.command("nurse")
+    def nurse_cmd(
+        kind: str = typer.Argument(..., help="contrast_ml, fluoro_min, dose_mgy, device, complication or note."),
+        device: str = typer.Option(..., help="The panel's device id."),
+        case: str = typer.Option(..., help="The panel's case id (the case may not be synced yet)."),
+        by: str = typer.Option(..., help="Who makes the entry."),
+        value: float = typer.Option(None, help="ml, min or mGy."),
+        total: bool = typer.Option(False, "--total", help="The value is a running total read off the machine."),
+        item: str = typer.Option(None, help="Device name, or complication id."),
+        lot: str = typer.Option(None, help="Lot number of a device."),
+        text: str = typer.Option(None, help="Text of a note (or of an 'other' complication)."),
+        db: str = typer.Option(None, help=DB_HELP),
+    ):
+        """Add a nurse entry to a case: contrast, fluoroscopy time, dose, a device with its lot, a complication, a note."""
+        from bedside.store import StoreError
+        from bedside.store.nurse import add_entry
+
+        store = open_store(db)
+        try:
+            new_id = add_entry(store, device, case, kind, entered_by=by, value=value, is_total=total, item=item,
+                               lot=lot, text=text)
+        except StoreError as e:
+            fail(str(e))
+        finally:
+            store.close()
+        typer.echo(f"nurse entry {new_id} added to case {case} of panel {device}")
 
     @app.command("report")
     def report_cmd(

@@ -1,0 +1,109 @@
+"""A case's detail as plain text (the `bedside case` command): what the case-detail screen shows, for a terminal.
+
+Times are labelled honestly: wall-clock times (UTC) only where the panel's clock was set
+for that boot, else "+h:mm:ss" from the case's start, and "?" where neither is known.
+
+Public API: duration(ms) -> str; moment(at) -> str; render(detail) -> str (detail from store.summaries.case_detail).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def duration(ms: int | None) -> str:
+    """1:02:03 or 2:03 (min:s); "?" when unknown."""
+    if ms is None:
+        return "?"
+    s = ms // 1000
+    h, m, sec = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def moment(at: dict | None) -> str:
+    """A time {"rel_ms", "wall_ms"}: the wall clock when known, else relative to the start."""
+    if at is None:
+        return "?"
+    if at.get("wall_ms") is not None:
+        return datetime.fromtimestamp(at["wall_ms"] / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if at.get("rel_ms") is not None:
+        return "+" + duration(at["rel_ms"])
+    return "?"
+
+
+def _score_line(sc: dict) -> str:
+    if sc.get("grade") is not None:
+        value = f"grade {sc['grade']}"
+    elif sc.get("total") is not None:
+        value = sc["total"]
+    elif sc.get("min") is not None:
+        value = f"{sc['min']} to {sc['max']} (missing: {', '.join(sc['missing'])})"
+    else:
+        value = "unknown (missing: " + ", ".join(sc["missing"]) + ")"
+    cats = []
+    for c in sc["categories"]:
+        rates = ", ".join(r["text"] + (" [unverified]" if r["unverified"] else "") for r in c["rates"])
+        cats.append(c["label"] + (" [unverified]" if c["unverified"] else "") + (f" ({rates})" if rates else ""))
+    na = "" if sc["applicable"] is not False else " — not for this vessel"
+    return f"  {sc['name']}: {value}; {' or '.join(cats) or 'no category'}{na}"
+
+
+def render(detail: dict) -> str:
+    s = detail["summary"]
+    clock = {"wall": "wall clock (UTC)", "relative": "relative to the case's start (the panel's clock was not set)",
+             "mixed": "wall clock where the panel's clock was set, else relative to the start"}[s["clock"]]
+    out = [f"Case {detail['case_id']} of panel {detail['device_id']}"
+           + (f", reference {detail['reference']}" if detail["reference"] else ""),
+           f"  start {moment(s['start'])}; end {moment(s['end'])}; duration {duration(s['duration_ms'])}; "
+           f"times: {clock}",
+           f"  operator: {detail['host_operator'] or (s['operator'] or {}).get('name') or 'unknown'}; "
+           f"vessel: {s['vessel'] or 'unknown'}; {'closed' if s['closed'] else 'open'}; {s['events']} events"]
+    if detail["sync"]:
+        out.append(f"  sync: {detail['sync']['stored']} of {detail['sync']['panel_events']} events on the host")
+    if s["replay_error"]:
+        out.append(f"  replay stopped at event {s['replay_error']['seq']}: {s['replay_error']['reason']}")
+    if s["missing_from"]:
+        out.append(f"  events from {s['missing_from']} on are not here yet")
+    out.append("Findings:")
+    out += [f"  {f['label']}: {f['value']}{' ' + f['unit'] if f['unit'] else ''}"
+            + (f" ({f['source']})" if f["source"] else "") for f in s["findings"]] or ["  none entered"]
+    out.append("Scores (a range while findings are missing):")
+    out += [_score_line(sc) for sc in s["scores"]]
+    for t in s["techniques"]:
+        out.append(f"Technique: {t['title']} — {t['end_label'] or 'not ended'}; {duration(t['ms'])}"
+                   + (f"; {len(t['attempts'])} earlier attempt(s)" if t["attempts"] else ""))
+        for st in t["steps"]:
+            if st["status"] == "branch_skipped" and not st["visits"]:
+                continue
+            answer = st["option_label"] or ""
+            out.append(f"  {st['step'] or '-':>2} {st['text']:<38} {st['status']:<8} {duration(st['time_ms']):>8}"
+                       + (f"  {answer}" if answer else ""))
+        for tm in t["timers"]:
+            alert = f"; ALERT after {duration(tm['alerts'][0]['after_ms'])}" if tm["alerts"] else ""
+            out.append(f"  timer {tm['label']}: {duration(tm['ms']) if tm['stop'] else 'running'}{alert}")
+    o = s["outcome"]
+    out.append("Outcome:")
+    for key in ("technical_success", "device_success", "in_hospital_mace", "procedural_success"):
+        v = o[key]
+        out.append(f"  {key.replace('_', ' ')}: {v['value'] or 'unknown'}" + (f" ({v['source']})" if v["value"] else ""))
+    if o["complications"]:
+        out.append("  complications: " + ", ".join(c["text"] for c in o["complications"]))
+    out.append("Figures (first source shown; others in brackets):")
+    for key, label, unit, scale in (("procedure_s", "procedure time", "min", 60), ("fluoro_s", "fluoroscopy", "min", 60),
+                                    ("contrast_ml", "contrast", "ml", 1), ("dose_mgy", "dose", "mGy", 1)):
+        f = detail["figures"][key]
+        if f["value"] is None:
+            out.append(f"  {label}: unknown")
+            continue
+        rest = "; ".join(f"{a['source']}: {round(a['value'] / scale, 1)}" for a in f["all"][1:])
+        out.append(f"  {label}: {round(f['value'] / scale, 1)} {unit} ({f['source']})" + (f" [{rest}]" if rest else ""))
+    if detail["nurse_entries"]:
+        out.append("Nurse entries:")
+        for e in detail["nurse_entries"]:
+            what = " ".join(str(x) for x in (e["value"], e["item"], e["lot"] and f"lot {e['lot']}", e["text"]) if x)
+            out.append(f"  {e['entered_at']} {e['entered_by']}: {e['kind']} {what}"
+                       + (" (running total)" if e["is_total"] else ""))
+    out.append("Timeline:")
+    for r in s["timeline"]:
+        out.append(f"  #{r['seq']:<4} {moment(r):>23}  {r['text']}" + ("  [undone]" if r["undone"] else ""))
+    return "\n".join(out) + "\n"
