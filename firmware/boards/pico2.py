@@ -6,7 +6,8 @@
 #         so a 0x03 inside a frame is data; reads go a byte at a time while select.poll says a
 #         byte is waiting, because stdin.readinto blocks until its whole buffer is full
 # storage the littlefs (v2) filesystem MicroPython's rp2 port mounts at / on the internal flash
-#         (never FAT); the panel's files live under /data, apart from the code
+#         (never FAT: the panel checks, and stops with a red screen on anything else); the panel's
+#         files live under /data, apart from the code
 # display ST7796S on SPI1 (drivers/st7796.py), touch XPT2046 on SPI0 (drivers/xpt2046.py),
 #         pins from boards/pico2_pins.py; the touch calibration is /data/touch.json
 # clock   time.ticks_ms; device_id from machine.unique_id() (the flash chip's 64-bit id)
@@ -36,6 +37,16 @@ LOG_KEEP = 32
 
 class Maintenance(Exception):
     """BOOTSEL was held: the firmware stops and the REPL gets the USB port back."""
+
+
+def filesystem_of(path, mounts):
+    """Class name of the filesystem holding `path`, from vfs.mount()'s [(fs, mount point), ...]."""
+    best = None
+    for fs, point in mounts:
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) > len(best[1])):
+            best = (fs, point)
+    return None if best is None else type(best[0]).__name__
 
 
 class UsbLink:
@@ -197,6 +208,13 @@ def build():
                    rp2.bootsel_button)
     board = Pico2Board(link, FlashStorage(), clock)
     board.start_display()
+    import vfs
+
+    kind = filesystem_of(board.storage.root, vfs.mount())
+    if kind != "VfsLfs2":  # FAT loses files at a power cut: the journal's promise needs littlefs
+        board.display.fill_rect(0, 0, board.display.width, board.display.height, 0xF800)  # red
+        raise OSError("%s holds %s, not littlefs: reformat with vfs.VfsLfs2.mkfs (erases it)"
+                      % (board.storage.root, kind))
     return board
 
 
@@ -209,7 +227,11 @@ def main():
     """Start the panel on the reference board (main.py calls this when sys.platform is "rp2")."""
     import micropython
 
-    board = build()
+    try:
+        board = build()
+    except OSError as e:  # no littlefs: stop at the REPL (a reset would only repeat it)
+        print("bedside panel not started:", e)
+        return
     clock = board.clock
     if not board.calibrated or board.touch_chip.touched():
         board.calibrate()

@@ -113,6 +113,21 @@ def test_storage_is_a_directory_of_its_own_and_reports_free_bytes():
     assert board.cal_path == board.storage.root + "/touch.json"
 
 
+def test_the_filesystem_holding_the_data_is_found_by_the_longest_mount_point():
+    class VfsLfs2:
+        pass
+
+    class VfsFat:
+        pass
+
+    mounts = [(VfsFat(), "/"), (VfsLfs2(), "/data")]
+    assert pico2.filesystem_of("/data", mounts) == "VfsLfs2"
+    assert pico2.filesystem_of("/data/journal", mounts) == "VfsLfs2"
+    assert pico2.filesystem_of("/database", mounts) == "VfsFat"
+    assert pico2.filesystem_of("/data", [(VfsLfs2(), "/")]) == "VfsLfs2"
+    assert pico2.filesystem_of("/data", []) is None
+
+
 def test_log_goes_to_the_uart_and_ram_never_to_the_link():
     board, machine, clock, stdin, stdout = _board()
     board.log("hello")
