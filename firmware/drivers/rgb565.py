@@ -5,17 +5,20 @@
 # (drivers/rgb565_viper.py); this plain-Python loop is the fallback where viper is unavailable
 # (CPython; a .mpy compiled for another CPU). Both have the same signature and results.
 
+
+def swap16_py(src, start, dst, n):
+    # dst[0:n] = src[start:start+n] with the two bytes of every pixel exchanged (n even).
+    i = 0
+    while i < n:
+        dst[i] = src[start + i + 1]
+        dst[i + 1] = src[start + i]
+        i += 2
+
+
 try:
     from drivers.rgb565_viper import swap16
 except (ImportError, ValueError, SyntaxError):  # CPython; "incompatible .mpy arch" is a ValueError
-
-    def swap16(src, start, dst, n):  # type: ignore[misc]
-        # dst[0:n] = src[start:start+n] with the two bytes of every pixel exchanged (n even).
-        i = 0
-        while i < n:
-            dst[i] = src[start + i + 1]
-            dst[i + 1] = src[start + i]
-            i += 2
+    swap16 = swap16_py
 
 
 def be_colour(colour):

@@ -162,6 +162,23 @@ def test_sleep_and_wake():
     assert clock.slept == [5, 120]
 
 
+def test_viper_swap_runs_on_micropython_and_agrees_with_the_plain_loop():
+    import sys
+
+    if sys.implementation.name != "micropython":
+        assert rgb565.swap16 is rgb565.swap16_py  # CPython has no viper
+        return
+    from drivers import rgb565_viper
+
+    assert rgb565.swap16 is rgb565_viper.swap16
+    src = bytes((i * 37 + 11) & 0xFF for i in range(1030))
+    a = bytearray(1024)
+    b = bytearray(1024)
+    rgb565.swap16(src, 6, a, 1024)
+    rgb565.swap16_py(src, 6, b, 1024)
+    assert a == b and a[0] == src[7] and a[1] == src[6]
+
+
 def test_swap16_and_colour_helpers():
     src = bytes([1, 2, 3, 4, 5, 6])
     dst = bytearray(4)
