@@ -7,6 +7,7 @@
 #   make typecheck  mypy over firmware and protocol against the Pico 2's MicroPython stubs
 #   make vectors regenerate the golden vectors of the protocol and of the journal
 #   make docs    regenerate the README's findings table
+#   make fonts   regenerate the panel's bitmap fonts from firmware/fonts/ (Pillow)
 #   make lock    re-pin requirements.lock from requirements.in
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench mpy deploy typecheck vectors docs lock clean venv
+.PHONY: demo test bench mpy deploy typecheck vectors docs lock clean venv fonts
 
 venv: $(STAMP)
 
@@ -47,6 +48,9 @@ typecheck: $(STAMP)
 vectors: $(STAMP)
 	$(PY) protocol/gen_vectors.py
 	$(PY) tests/journal_vectors/gen.py
+
+fonts: $(STAMP)
+	$(PY) -m bedside.tools.fonts
 
 docs: $(STAMP)
 	$(PY) -m bedside.tools.docs

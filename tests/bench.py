@@ -205,6 +205,28 @@ def case_list_figures(n: int = 10_000) -> None:
             store.close()
 
 
+def panel_ui_figures() -> None:
+    """Pixels sent per tap in the panel's touch walkthrough, and the smallest heap the full UI runs in."""
+    from bedside.screens import build_ui_scenario, run_walkthrough, ui_scenario_fits
+
+    screen = 480 * 320
+    with tempfile.TemporaryDirectory() as tmpdir:
+        log = run_walkthrough(Path(tmpdir) / "shots")
+        taps = [e for e in log if "tap" in e]
+        runner = [e for e in taps if e["screen"] == "runner"]
+        actions = [e for e in runner if e["pixels"] < screen]  # taps answered on the runner, no dialog opened
+        for label, group in (("checklist taps (runner screen, every tap)", runner),
+                             ("checklist taps that stay on the runner (Done, options, Defer)", actions),
+                             ("all taps of the walkthrough", taps)):
+            avg = sum(e["pixels"] for e in group) / len(group) / screen
+            print(f"panel pixels sent per tap, {label}: {avg:.1%} of the screen on average over {len(group)} "
+                  f"taps (budget <= 10 %)")
+        mpy_dir = build_ui_scenario(Path(tmpdir) / "mpy")
+        kb = heap.smallest(lambda n: ui_scenario_fits(mpy_dir, n, Path(tmpdir) / "walk"), 32, 512)
+        show_heap("firmware heap, full UI walkthrough (every screen, two checklists, 72 taps, band buffer "
+                  "included), .mpy", kb)
+
+
 def wire_ratio(data_len: int) -> float:
     payload = messages.encode("pong", 1, {"data": bytes(range(256))[:data_len] or b"", "rx_frames": 1, "rx_dropped": 0})
     return len(encode_frame(payload)) / len(payload)
@@ -234,6 +256,7 @@ def main() -> int:
                   "pairing, live push, sync, .mpy", kb)
     ingest_figures()
     case_list_figures()
+    panel_ui_figures()
     return 0
 
 

@@ -131,3 +131,16 @@ def test_walkthrough_names_are_unique():
     names = [s[1] for s in WALKTHROUGH if s[0] == "snap"]
     assert len(names) == len(set(names))
     assert set(KEY_SCREENS) <= set(names)
+
+
+def test_bedside_screens_writes_one_png_per_screen(tmp_path):
+    from typer.testing import CliRunner
+
+    from bedside.cli import app
+
+    result = CliRunner().invoke(app, ["screens", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    pngs = sorted(tmp_path.glob("*.png"))
+    assert len(pngs) == len([s for s in WALKTHROUGH if s[0] == "snap"])
+    assert all(Image.open(p).size == (480, 320) for p in pngs)
+    assert f"{len(pngs)} screens written" in result.output

@@ -19,6 +19,7 @@
 # the tappable rectangles), then one line per case in the journal with its events.
 # Exit status 1 with a message naming the step when a label is not on the screen.
 
+import gc
 import json
 import os
 import sys
@@ -108,8 +109,8 @@ def find(screen, text):
     return None
 
 
-def main():
-    steps_path, out = sys.argv[1], sys.argv[2]
+def main(argv):
+    steps_path, out = argv[0], argv[1]
     with open(steps_path) as f:
         steps = json.load(f)
     board = WalkBoard(out + "/flash.img", out + "/gram.rgb565")
@@ -157,16 +158,21 @@ def main():
             snaps += 1
             panel.step(0)
             name = "%02d-%s" % (snaps, step[1])
+            chunk = bytearray(2048)  # the picture is copied a piece at a time: no 300 KB in the heap
             with open(out + "/gram.rgb565", "rb") as src:
-                data = src.read()
-            with open(out + "/" + name + ".rgb565", "wb") as dst:
-                dst.write(data)
+                with open(out + "/" + name + ".rgb565", "wb") as dst:
+                    while True:
+                        n = src.readinto(chunk)
+                        if not n:
+                            break
+                        dst.write(chunk[:n])
             targets = []
             for w in ui.top().widgets:
                 if w.visible and w.action is not None:
                     targets.append([getattr(w, "label", "?"), w.rect[0], w.rect[1], w.rect[2], w.rect[3]])
+            gc.collect()
             log.write(json.dumps({"snap": name, "screen": ui.top().__module__.split(".")[-1],
-                                  "title": ui.top().title, "targets": targets}) + "\n")
+                                  "title": ui.top().title, "targets": targets, "heap": gc.mem_alloc()}) + "\n")
         elif what == "pairing_request":
             panel.pairing.pair_start("walk-host", "workstation", b"\x01" * 16, panel.uptime.now())
             panel.step(0)
@@ -191,4 +197,5 @@ def main():
     os.remove(out + "/gram.rgb565")
 
 
-main()
+if __name__ == "__main__":
+    main(sys.argv[1:])

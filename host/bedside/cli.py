@@ -187,6 +187,25 @@ def sync_cmd(
         typer.echo(f"  case {c.case_id} ({state}): {c.events} events, {c.new} new")
 
 
+@app.command("screens")
+def screens_cmd(
+    out: str = typer.Option(..., "--out", help="Directory for the PNG files (created if missing)."),
+) -> None:
+    """Render every panel screen of a scripted walkthrough to PNG files (the real firmware, driven by touch)."""
+    from pathlib import Path
+
+    from bedside.screens import run_walkthrough
+
+    try:
+        log = run_walkthrough(Path(out))
+    except RuntimeError as e:
+        _fail(str(e))
+    snaps = [e for e in log if "snap" in e]
+    for e in snaps:
+        typer.echo(f"{out}/{e['snap']}.png  {e['title']}")
+    typer.echo(f"{len(snaps)} screens written to {out}")
+
+
 @app.command("score")
 def score(
     json_file: str = typer.Option(..., "--json", help="JSON file of findings (`-` reads standard input)."),

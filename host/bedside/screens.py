@@ -66,6 +66,30 @@ WALKTHROUGH: list = [
 ]
 
 
+def build_ui_scenario(mpy_dir: Path) -> Path:
+    """The firmware as .mpy (bedside.tools.heap.build_scenario) plus the simulator board and the walkthrough driver."""
+    from bedside.tools import heap, mpy
+
+    heap.build_scenario(mpy_dir)
+    for name in ("sim", "walk"):
+        err = mpy.compile_one(REPO_ROOT / "firmware" / "boards" / f"{name}.py", mpy_dir / "boards" / f"{name}.mpy")
+        if err:
+            raise RuntimeError(err)
+    return mpy_dir
+
+
+def ui_scenario_fits(mpy_dir: Path, heap_kb: int, work: Path) -> bool:
+    """The whole walkthrough, as .mpy from mpy_dir (as a board loads it), within a heap of heap_kb KB."""
+    work.mkdir(parents=True, exist_ok=True)
+    for old in work.glob("*"):
+        old.unlink()
+    (work / "steps.json").write_text(json.dumps(WALKTHROUGH))
+    code = f"from boards.walk import main; main([{str(work / 'steps.json')!r}, {str(work)!r}])"
+    done = subprocess.run([str(tool("micropython")), "-X", f"heapsize={heap_kb}wK", "-c", code],
+                          env=dict(os.environ, MICROPYPATH=str(mpy_dir)), capture_output=True, text=True, timeout=300)
+    return done.returncode == 0 and (work / "walk.jsonl").exists() and '"events"' in (work / "walk.jsonl").read_text()
+
+
 def rgb565_to_png(data: bytes, path: Path) -> None:
     """The display memory (RGB565, little-endian, row by row) as a PNG."""
     Image.frombuffer("RGB", (W, H), data, "raw", "BGR;16", 0, 1).save(path, optimize=True)
