@@ -1,6 +1,7 @@
 # drivers/calibrate.py — touch calibration at the panel: three crosses to touch, then a check.
 #
-# Draws each target as a cross with display.fill_rect (no framebuf, no font: it runs before the
+# Waits for the plate to be released (a finger held at power-up asks for calibration), then draws
+# each target as a cross with display.fill_rect (no framebuf, no font: it runs before the
 # UI exists), takes the median raw reading of a steady press on it, waits for the finger to lift,
 # solves the transform (drivers/touch.py) and asks for a fourth touch at the centre to check it.
 # A check off by more than MAX_ERROR_PX starts again; a target left untouched for timeout_ms
@@ -63,6 +64,11 @@ def calibrate(display, source, clock, log=None, timeout_ms=30000):
     """Run the calibration; return the new coefficients (6 ints), or None if it gave up."""
     points, check = targets(display.width, display.height)
     display.fill_rect(0, 0, display.width, display.height, BLACK)
+    start = clock.ticks_ms()
+    while source.raw() is not None:  # the finger that asked for calibration at power-up lifts first
+        if clock.ticks_diff(clock.ticks_ms(), start) > timeout_ms:
+            return None
+        clock.sleep_ms(POLL_MS)
     for attempt in range(ATTEMPTS):
         raw = []
         for x, y in points:

@@ -211,6 +211,29 @@ def test_calibration_at_the_panel_recovers_the_transform():
     assert touch.apply(k, (340 - 100) * 64 // 5, (300 + 25) * 8) == (300, 100)
 
 
+class HeldAtPowerUp(Operator):
+    """The finger that asked for calibration is still down for the first polls, at the screen's corner."""
+
+    def __init__(self, screen, clock):
+        Operator.__init__(self, screen, clock)
+        self.held = 6
+
+    def raw(self):
+        if self.held:
+            self.held -= 1
+            return (4000, 100)
+        return Operator.raw(self)
+
+
+def test_calibration_waits_for_the_power_up_finger_to_lift():
+    screen = FakeScreen()
+    clock = FakeClock()
+    k = calibrate.calibrate(screen, HeldAtPowerUp(screen, clock), clock)
+    assert k is not None
+    assert len([r for r in screen.rects if r[4] == calibrate.GREEN]) == 2 * 4  # one attempt: 3 targets + check
+    assert touch.apply(k, (340 - 100) * 64 // 5, (300 + 25) * 8) == (300, 100)
+
+
 def test_calibration_with_a_bad_check_touch_gives_up_after_its_attempts():
     screen = FakeScreen()
     clock = FakeClock()
