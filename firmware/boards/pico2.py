@@ -227,31 +227,32 @@ def main():
     """Start the panel on the reference board (main.py calls this when sys.platform is "rp2")."""
     import micropython
 
+    # From the first moment the USB port may carry a host's frames: 0x03 is data, not Ctrl-C.
+    # Ctrl-C comes back whenever the firmware stops (BOOTSEL, no littlefs) so the REPL is usable.
+    micropython.kbd_intr(-1)
     try:
         board = build()
-    except OSError as e:  # no littlefs: stop at the REPL (a reset would only repeat it)
+    except Exception as e:  # no littlefs, or a part missing: stop at the REPL (a reset would repeat it)
+        micropython.kbd_intr(3)
         print("bedside panel not started:", e)
         return
-    clock = board.clock
-    if not board.calibrated or board.touch_chip.touched():
-        board.calibrate()
-    from panel.ui.touchui import TouchUI
-
-    screen = TouchUI(board.display)
-    from panel.app import run
-
-    micropython.kbd_intr(-1)  # from here on the USB port carries frames: 0x03 is data, not Ctrl-C
     try:
+        if not board.calibrated or board.touch_chip.touched():
+            board.calibrate()
+        from panel.ui.touchui import TouchUI
+
+        screen = TouchUI(board.display)
+        from panel.app import run
+
         run(board, screen)
     except Maintenance:
         micropython.kbd_intr(3)
         board.log("maintenance: BOOTSEL held, firmware stopped, REPL on USB")
         board.display.fill_rect(0, 0, board.display.width, board.display.height, 0x001F)  # blue
-        return
     except Exception as e:  # an unattended panel restarts: the journal resumes the case from flash
         micropython.kbd_intr(3)
         board.log("firmware stopped: %r; resetting" % (e,))
         if board.uart is not None:
             sys.print_exception(e, board.uart)  # type: ignore[attr-defined]
-        clock.sleep_ms(2000)
+        board.clock.sleep_ms(2000)
         machine.reset()
