@@ -196,7 +196,7 @@ class Pico2Board:
             self.uart.write(line + "\r\n")
 
 
-def build():
+def build(root=DATA_ROOT):
     """The reference board built on its USB port and flash (on the board only)."""
     import rp2
     import select
@@ -206,7 +206,7 @@ def build():
     poller.register(sys.stdin, select.POLLIN)
     link = UsbLink(sys.stdin.buffer, sys.stdout.buffer, poller, clock.ticks_ms, clock.ticks_diff,
                    rp2.bootsel_button)
-    board = Pico2Board(link, FlashStorage(), clock)
+    board = Pico2Board(link, FlashStorage(root), clock)
     board.start_display()
     import vfs
 
@@ -223,15 +223,18 @@ def recalibrate():
     return build().calibrate()
 
 
-def main():
-    """Start the panel on the reference board (main.py calls this when sys.platform is "rp2")."""
+def main(root=DATA_ROOT):
+    """Start the panel on the reference board (main.py calls this when sys.platform is "rp2").
+
+    Returns the board when BOOTSEL stopped it (the REPL has the USB port again).
+    """
     import micropython
 
     # From the first moment the USB port may carry a host's frames: 0x03 is data, not Ctrl-C.
     # Ctrl-C comes back whenever the firmware stops (BOOTSEL, no littlefs) so the REPL is usable.
     micropython.kbd_intr(-1)
     try:
-        board = build()
+        board = build(root)
     except Exception as e:  # no littlefs, or a part missing: stop at the REPL (a reset would repeat it)
         micropython.kbd_intr(3)
         print("bedside panel not started:", e)
@@ -249,6 +252,7 @@ def main():
         micropython.kbd_intr(3)
         board.log("maintenance: BOOTSEL held, firmware stopped, REPL on USB")
         board.display.fill_rect(0, 0, board.display.width, board.display.height, 0x001F)  # blue
+        return board
     except Exception as e:  # an unattended panel restarts: the journal resumes the case from flash
         micropython.kbd_intr(3)
         board.log("firmware stopped: %r; resetting" % (e,))

@@ -53,6 +53,7 @@ class FakeSPI:
         self.replies = replies
         self.limit = None  # keep at most this many bytes (the count goes on): a full frame is 300 KB
         self.count = 0
+        self.keep_transfers = True
 
     def _record(self, data):
         if self.cs is not None and self.cs.level:
@@ -75,7 +76,8 @@ class FakeSPI:
 
     def write_readinto(self, tx, rx):
         self._record(tx)
-        self.transfers.append(bytes(tx))
+        if self.keep_transfers:
+            self.transfers.append(bytes(tx))
         answer = self.replies(bytes(tx)) if self.replies else bytes(len(rx))
         for i in range(len(rx)):
             rx[i] = answer[i]
@@ -108,16 +110,27 @@ class FakeClock:
         self.t += ms
 
 
-class FakeMachine:
-    """Stands in for MicroPython's `machine` module on the rp2 port: records every pin and bus built."""
+class _Sink:
+    def append(self, item):
+        pass
 
-    def __init__(self, uid=b"\xe6\x61\x38\x97\x2b\x1c\x05\x2f"):
+
+class FakeMachine:
+    """Stands in for MicroPython's `machine` module on the rp2 port: records every pin and bus built.
+
+    quiet: keep no pin log and no SPI transfers (a firmware running for a while makes millions).
+    """
+
+    def __init__(self, uid=b"\xe6\x61\x38\x97\x2b\x1c\x05\x2f", quiet=False):
         self.uid = uid
-        self.log = []  # every pin level change, as (gpio, level)
+        self.quiet = quiet
+        self.log = _Sink() if quiet else []  # every pin level change, as (gpio, level)
         self.pins = {}  # gpio -> the last FakeMachinePin made for it
         self.spis = {}  # bus id -> FakeSPI (with its construction arguments in .config)
         self.uarts = {}
         self.pwms = {}
+        self.spi_limit = None  # bytes each new SPI bus keeps (see FakeSPI.limit)
+        self.resets = 0
         machine = self
 
         class Pin:
@@ -149,6 +162,8 @@ class FakeMachine:
         spi = FakeSPI()
         spi.config = {"baudrate": baudrate, "polarity": polarity, "phase": phase,
                       "sck": sck.gpio, "mosi": mosi.gpio, "miso": miso.gpio}
+        spi.limit = 0 if self.quiet else self.spi_limit
+        spi.keep_transfers = not self.quiet
         self.spis[bus] = spi
         return spi
 
@@ -167,15 +182,22 @@ class FakeMachine:
     def unique_id(self):
         return self.uid
 
+    def reset(self):
+        self.resets += 1
+
 
 class FakeUART:
     def __init__(self, baudrate, tx):
         self.baudrate = baudrate
         self.tx = tx
         self.out = bytearray()
+        self.lines = 0
 
     def write(self, data):
-        self.out.extend(data.encode() if type(data) is str else data)
+        data = data.encode() if type(data) is str else data
+        self.lines += data.count(b"\n")
+        self.out = self.out[-2000:]  # the tail is enough, and the heap stays flat
+        self.out.extend(data)
         return len(data)
 
 
@@ -210,7 +232,11 @@ class FakePoller:
     def __init__(self, stream):
         self.stream = stream
         self.timeouts = []
+        self.registered = []
+
+    def register(self, obj, mask=1):
+        self.registered.append((obj, mask))
 
     def ipoll(self, timeout_ms):
-        self.timeouts.append(timeout_ms)
+        self.timeouts = [timeout_ms]  # the last one only: a running firmware polls without end
         return [(self.stream, 1)] if self.stream.incoming else []
