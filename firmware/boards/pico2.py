@@ -10,14 +10,16 @@
 #         files live under /data, apart from the code
 # display ST7796S on SPI1 (drivers/st7796.py), touch XPT2046 on SPI0 (drivers/xpt2046.py),
 #         pins from boards/pico2_pins.py; the touch calibration is /data/touch.json
-# clock   time.ticks_ms; device_id from machine.unique_id() (the flash chip's 64-bit id)
+# clock   time.ticks_ms; device_id from machine.unique_id() (the board's 64-bit unique id)
 # log     UART0 TX (GP0) at 115200 baud and the last LOG_KEEP lines in RAM: never the USB link
 #
 # Maintenance: hold BOOTSEL for half a second while the panel runs and the firmware stops between
 # two turns of its loop (nothing half-recorded: every event is on flash before it counts), turns
-# Ctrl-C back on and leaves the USB port to the REPL, for `make deploy`. Touching the screen while
-# the panel starts (or starting without /data/touch.json) runs the touch calibration.
+# Ctrl-C back on and leaves the USB port to the REPL, for `make deploy`. Holding a finger on the
+# screen for a second while the panel starts (or starting without /data/touch.json) runs the touch
+# calibration; a drape resting on the glass does not reach the pressure threshold.
 
+import os
 import sys
 import time
 
@@ -32,6 +34,7 @@ from panel.board import LINK_DATA, LINK_IDLE
 DATA_ROOT = "/data"
 CAL_FILE = "/touch.json"  # under DATA_ROOT
 STOP_CHECK_MS = 250  # how often the link looks at the BOOTSEL button
+HOLD_TO_CALIBRATE_MS = 1000  # a press held this long at power-up asks for the touch calibration
 LOG_KEEP = 32
 
 
@@ -105,21 +108,28 @@ class UsbLink:
             sent += n
 
 
+def held(chip, clock, ms=HOLD_TO_CALIBRATE_MS):
+    """Is the touch plate pressed, and still pressed at every reading for `ms`?"""
+    start = clock.ticks_ms()
+    while clock.ticks_diff(clock.ticks_ms(), start) < ms:
+        if not chip.touched():
+            return False
+        clock.sleep_ms(50)
+    return True
+
+
 class FlashStorage:
     """The panel's directory `root` on the board's littlefs (made on first use)."""
 
-    def __init__(self, root=DATA_ROOT, os_module=None):
-        if os_module is None:
-            import os as os_module
-        self.os = os_module
+    def __init__(self, root=DATA_ROOT):
         self.root = root
         try:
-            os_module.mkdir(root)
+            os.mkdir(root)
         except OSError:
             pass  # EEXIST: kept from the last boot
 
     def free_bytes(self):
-        st = self.os.statvfs(self.root)
+        st = os.statvfs(self.root)
         return st[0] * st[3]
 
 
@@ -240,7 +250,7 @@ def main(root=DATA_ROOT):
         print("bedside panel not started:", e)
         return
     try:
-        if not board.calibrated or board.touch_chip.touched():
+        if not board.calibrated or held(board.touch_chip, board.clock):
             board.calibrate()
         from panel.ui.touchui import TouchUI
 

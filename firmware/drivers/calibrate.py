@@ -19,6 +19,7 @@ STEADY = 5  # pressed readings taken for one target (their median is the touch)
 MAX_ERROR_PX = 13  # 2 mm on the reference panel: a check touch further off than this fails
 ATTEMPTS = 3
 POLL_MS = 10
+LIFT_MS = 5000  # a plate still pressed this long after the start is not a finger: give up
 
 
 def targets(width, height):
@@ -66,7 +67,7 @@ def calibrate(display, source, clock, log=None, timeout_ms=30000):
     display.fill_rect(0, 0, display.width, display.height, BLACK)
     start = clock.ticks_ms()
     while source.raw() is not None:  # the finger that asked for calibration at power-up lifts first
-        if clock.ticks_diff(clock.ticks_ms(), start) > timeout_ms:
+        if clock.ticks_diff(clock.ticks_ms(), start) > min(timeout_ms, LIFT_MS):
             return None
         clock.sleep_ms(POLL_MS)
     for attempt in range(ATTEMPTS):

@@ -234,6 +234,35 @@ def test_calibration_waits_for_the_power_up_finger_to_lift():
     assert touch.apply(k, (340 - 100) * 64 // 5, (300 + 25) * 8) == (300, 100)
 
 
+def test_a_plate_that_never_lifts_ends_the_calibration_within_the_lift_time():
+    screen = FakeScreen()
+    clock = FakeClock()
+
+    class Stuck:
+        def raw(self):
+            return (2000, 2000)
+
+    assert calibrate.calibrate(screen, Stuck(), clock) is None
+    assert clock.t <= calibrate.LIFT_MS + 2 * calibrate.POLL_MS
+
+
+def test_calibration_at_power_up_needs_a_press_held_for_a_second():
+    class Chip:
+        def __init__(self, pressed_for):
+            self.pressed_for = pressed_for
+            self.clock = FakeClock()
+
+        def touched(self):
+            return self.clock.t < self.pressed_for
+
+    chip = Chip(10000)
+    assert pico2.held(chip, chip.clock) is True
+    chip = Chip(600)  # a bump, or a press let go too soon
+    assert pico2.held(chip, chip.clock) is False
+    chip = Chip(0)
+    assert pico2.held(chip, chip.clock) is False and chip.clock.slept == []
+
+
 def test_calibration_with_a_bad_check_touch_gives_up_after_its_attempts():
     screen = FakeScreen()
     clock = FakeClock()
