@@ -2,7 +2,8 @@
 
 The wiring table between the BEGIN/END wiring markers must list exactly the rows pico2_pins.wiring_rows()
 gives, in order; every GPIO the pin map uses must be a distinct pin with a header number; the touch target
-sizes the README states are the ones panel/hw.py holds.
+sizes the README states are the ones panel/hw.py holds, and the UI's smallest target (panel/ui/theme.py) is no
+smaller.
 Run alone: .venv/bin/pytest tests/test_hardware_doc.py
 """
 
@@ -39,9 +40,14 @@ def test_every_signal_has_its_own_gpio_and_a_header_pin():
 
 
 def test_readme_states_the_touch_target_sizes_hw_holds():
-    assert f"12 mm is **{hw.MIN_TARGET_PX} pixels**" in README
-    assert f"2 mm is {hw.MIN_GAP_PX} pixels" in README
-    assert f"{hw.MIN_TARGET_MM} mm square" in README
+    assert f"{hw.MIN_TARGET_MM} mm is **{hw.MIN_TARGET_PX} pixels**" in README
+    assert f"Minimum touch target: {hw.MIN_TARGET_MM} mm square" in README
     m = re.search(r"active area is ([\d.]+) ×\s+([\d.]+) mm for 480 × 320", README)
     assert m and round(float(m.group(1)) * 1000) == 480 * hw.PIXEL_PITCH_UM
     assert round(float(m.group(2)) * 1000) == 320 * hw.PIXEL_PITCH_UM
+
+
+def test_the_ui_smallest_target_is_at_least_the_hardware_minimum():
+    from panel.ui import theme  # plain constants, no framebuf
+
+    assert theme.TARGET >= hw.MIN_TARGET_PX

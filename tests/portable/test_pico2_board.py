@@ -282,8 +282,7 @@ def test_calibration_gives_up_when_nobody_touches():
 
 
 def test_minimum_touch_target_matches_the_pixel_pitch():
-    assert hw.MIN_TARGET_PX == hw.mm_to_px(hw.MIN_TARGET_MM) == 79
-    assert hw.MIN_GAP_PX == hw.mm_to_px(hw.MIN_GAP_MM)
+    assert hw.MIN_TARGET_PX == hw.mm_to_px(hw.MIN_TARGET_MM) == 72
     assert hw.MIN_TARGET_PX * hw.PIXEL_PITCH_UM >= hw.MIN_TARGET_MM * 1000
     assert (hw.MIN_TARGET_PX - 1) * hw.PIXEL_PITCH_UM < hw.MIN_TARGET_MM * 1000
     assert 480 * hw.PIXEL_PITCH_UM == 73440 and 320 * hw.PIXEL_PITCH_UM == 48960  # the active area, um
