@@ -34,3 +34,34 @@ def test_full_case_fits_the_128_kb_budget_as_mpy_with_margin(mpy_dir, kb):
 def test_the_scenario_really_runs_out_of_memory_below_its_need(mpy_dir):
     ok, out = heap.run_scenario(mpy_dir, 48)
     assert not ok and "MemoryError" in out
+
+
+# The full touch UI: the walkthrough of tests/test_panel_ui.py (every screen, two checklists, every tap through the
+# main loop, the band buffer) with the firmware in a ROMFS image, as on the board (bedside.tools.romfs): the image
+# is one block of the run's heap, so the firmware's own need is the heap less the image.
+
+
+@pytest.fixture(scope="module")
+def ui_build(tmp_path_factory):
+    from bedside.screens import build_ui_scenario
+    from bedside.tools import romfs
+
+    d = build_ui_scenario(tmp_path_factory.mktemp("uimpy"))
+    image = tmp_path_factory.mktemp("rom") / "firmware.romfs"
+    image.write_bytes(romfs.build_image(d))
+    return d, image, -(-image.stat().st_size // 2048)  # the image in heap-size units (KB as 128wK counts)
+
+
+@pytest.mark.parametrize("kb", [heap.BUDGET_KB - 8, heap.BUDGET_KB - 4, heap.BUDGET_KB])
+def test_full_ui_walkthrough_fits_the_budget_with_the_firmware_in_romfs(ui_build, tmp_path, kb):
+    from bedside.screens import ui_scenario_fits
+
+    d, image, image_kb = ui_build
+    assert ui_scenario_fits(d, kb + image_kb, tmp_path, image)
+
+
+def test_the_ui_walkthrough_really_runs_out_below_its_need(ui_build, tmp_path):
+    from bedside.screens import ui_scenario_fits
+
+    d, image, image_kb = ui_build
+    assert not ui_scenario_fits(d, 64 + image_kb, tmp_path, image)

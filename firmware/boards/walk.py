@@ -16,7 +16,8 @@
 #   ["break_flash"]         the next flash write of the case fails (the fault screen)
 #   ["expect", "module"]    stop with an error unless that screen is on top
 # OUTDIR/walk.jsonl gets one line per tap (screen, pixels sent) and per snap (screen, title,
-# the tappable rectangles), then one line per case in the journal with its events.
+# the tappable rectangles, the heap in use), then for each case in the journal a line, then its
+# events one per line.
 # Exit status 1 with a message naming the step when a label is not on the screen.
 
 import gc
@@ -190,9 +191,10 @@ def main(argv):
                 raise SystemExit("step %d: expected screen %s, found %s" % (i, step[1], top.__module__))
         else:
             raise SystemExit("step %d: unknown step %r" % (i, what))
-    for c in panel.journal.cases():  # what the taps recorded, as the journal holds it
-        log.write(json.dumps({"case": c["case"], "closed": c["closed"],
-                              "events": [ev for ev in panel.journal.log(c["case"])]}) + "\n")
+    for c in panel.journal.cases():  # what the taps recorded, as the journal holds it, an event a line
+        log.write(json.dumps({"case": c["case"], "closed": c["closed"], "count": c["count"]}) + "\n")
+        for ev in panel.journal.log(c["case"]):
+            log.write(json.dumps({"event": ev}) + "\n")
     log.close()
     os.remove(out + "/gram.rgb565")
 

@@ -78,16 +78,40 @@ def build_ui_scenario(mpy_dir: Path) -> Path:
     return mpy_dir
 
 
-def ui_scenario_fits(mpy_dir: Path, heap_kb: int, work: Path) -> bool:
-    """The whole walkthrough, as .mpy from mpy_dir (as a board loads it), within a heap of heap_kb KB."""
+def ui_scenario_fits(mpy_dir: Path, heap_kb: int, work: Path, romfs: Path | None = None) -> bool:
+    """The whole walkthrough, as .mpy from mpy_dir (as a board loads it), within a heap of heap_kb KB.
+
+    romfs: a ROMFS image of mpy_dir (bedside.tools.romfs) mounted first and imported from, as on a board whose
+    firmware is in its ROM partition; the image itself then occupies its size of the heap (see that module).
+    """
+    from bedside.tools.romfs import MOUNT
+
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*"):
         old.unlink()
     (work / "steps.json").write_text(json.dumps(WALKTHROUGH))
-    code = f"from boards.walk import main; main([{str(work / 'steps.json')!r}, {str(work)!r}])"
+    code = f"from boards.walk import main\nmain([{str(work / 'steps.json')!r}, {str(work)!r}])\n"
+    path = str(mpy_dir)
+    if romfs is not None:
+        code = MOUNT.format(image=str(romfs)) + code
+        path = ""
     done = subprocess.run([str(tool("micropython")), "-X", f"heapsize={heap_kb}wK", "-c", code],
-                          env=dict(os.environ, MICROPYPATH=str(mpy_dir)), capture_output=True, text=True, timeout=300)
-    return done.returncode == 0 and (work / "walk.jsonl").exists() and '"events"' in (work / "walk.jsonl").read_text()
+                          env=dict(os.environ, MICROPYPATH=path), capture_output=True, text=True, timeout=300)
+    return done.returncode == 0 and (work / "walk.jsonl").exists() and '"closed": true' in (work / "walk.jsonl").read_text()
+
+
+def _read_log(path: Path) -> list[dict]:
+    """The walk log, each case line carrying its events (the firmware writes them a line each)."""
+    log: list[dict] = []
+    for line in path.read_text().splitlines():
+        entry = json.loads(line)
+        if "event" in entry:
+            log[-1]["events"].append(entry["event"])
+        else:
+            if "case" in entry:
+                entry["events"] = []
+            log.append(entry)
+    return log
 
 
 def rgb565_to_png(data: bytes, path: Path) -> None:
@@ -107,7 +131,7 @@ def run_walkthrough(out: Path, steps: list | None = None, heap: str = "1024wK") 
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
             raise RuntimeError(f"walkthrough failed: {done.stdout}{done.stderr}".strip())
-        log = [json.loads(line) for line in (work / "walk.jsonl").read_text().splitlines()]
+        log = _read_log(work / "walk.jsonl")
         for entry in log:
             if "snap" in entry:
                 rgb565_to_png((work / f"{entry['snap']}.rgb565").read_bytes(), out / f"{entry['snap']}.png")

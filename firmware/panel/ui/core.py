@@ -2,7 +2,7 @@
 #
 # The panel never holds a frame: a 480 x 320 RGB565 frame is 300 KB, more than the
 # whole heap. What changed is marked dirty (a rectangle); flush() paints each dirty
-# rectangle in bands through one buffer of BAND_BYTES: every widget that overlaps
+# rectangle in bands through one buffer of BAND_BYTES (3.75 KB): every widget that overlaps
 # the band draws itself, clipped by framebuf, then the band goes to the display
 # with one blit (on a board: one window command and one burst of pixels). The bus,
 # not the CPU, is the bottleneck on a board, so the fewer pixels the better:
@@ -13,12 +13,13 @@
 # area and takes every tap until it is closed. The status bar is always on top.
 
 import framebuf
+import gc
 import sys
 
 from panel.ui import theme
 from panel.ui.text import draw as _draw
 
-BAND_BYTES = 7680  # one band: 480 x 8 RGB565 rows, or a smaller rectangle in fewer passes
+BAND_BYTES = 3840  # one band: 480 x 4 RGB565 rows, or a narrower rectangle in fewer passes
 MAX_DIRTY = 8  # more rectangles than this are merged into their bounding box
 
 
@@ -168,6 +169,7 @@ class UI:
             delattr(package, short)
 
     def _open(self, screen):
+        gc.collect()  # the screen that went is garbage now: free it before the new one is built (fragments)
         screen.clear()
         screen.build()
         screen.on_open()

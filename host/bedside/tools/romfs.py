@@ -1,0 +1,37 @@
+"""The firmware as a ROMFS image: compiled modules that run in place from flash, not copied into the heap.
+
+MicroPython's ROMFS (vfs.VfsRom) holds .mpy files in a read-only partition the CPU reads directly (the RP2350's
+flash is memory-mapped). Importing from it leaves the bytecode and its strings and bytes (the fonts' bitmaps, the
+content's texts) where they are: only the objects a module builds when it runs (functions, dicts, tuples) take heap.
+The image is built by mpremote's own ROMFS writer, the one `mpremote romfs deploy` puts on a board.
+
+On the unix port the image is a bytes object read into the heap at start: it is one block of known size, allocated
+first and never freed, so the heap the firmware itself needs is the heap the run needed less the image
+(bedside.screens.ui_scenario_fits with romfs=True; make bench reports both figures).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+from mpremote.romfs import make_romfs
+
+
+def build_image(mpy_dir: Path) -> bytes:
+    """A ROMFS image of every file under mpy_dir (already compiled: .py files are not compiled here)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return make_romfs(str(mpy_dir), mpy_cross=False)
+
+
+# Python source run by MicroPython -c before the firmware: mount the image at /rom and import from it first.
+MOUNT = (
+    "import vfs, sys\n"
+    "f = open({image!r}, 'rb')\n"
+    "img = f.read()\n"
+    "f.close()\n"
+    "vfs.mount(vfs.VfsRom(img), '/rom')\n"
+    "sys.path.insert(0, '/rom')\n"
+    "del f\n"
+)
