@@ -5,10 +5,12 @@
 # carries "!", a chosen answer is also inverted and ticked, an unverified item says
 # "unverified".
 #
-# Touch targets: the reference display (hardware/README.md) has 0.154 mm pixels
-# (3.5", 480 x 320, about 74 x 49 mm of active area). A gloved finger through a drape
-# on resistive touch needs at least 11 mm: TARGET = 72 px (11.1 mm) in both
-# directions for every tappable widget; tests/test_ui.py holds every screen to it.
+# Touch targets: the reference display (hardware/README.md, panel/hw.py) has 0.153 mm
+# pixels (3.5", 480 x 320, 73.4 x 49.0 mm of active area). A gloved finger through a drape
+# on resistive touch needs at least 11 mm: TARGET = 72 px in both directions for every
+# tappable widget; tests/test_panel_ui.py holds every screen to it.
+
+from panel.hw import MIN_TARGET_PX
 
 BG = 0x0000  # black
 FG = 0xFFFF  # white
@@ -19,9 +21,7 @@ LINE = 0x8410  # grey (#808080): button borders
 BAD = 0xF986  # red (#FF3030): faults (always with a word)
 GOOD = 0x57EA  # green (#50FF50): done marks (always with a tick)
 
-MM_PER_PX = 154  # thousandths of a mm per pixel on the reference display
-TARGET_MM = 11
-TARGET = 72  # px: the smallest tappable size, TARGET_MM / MM_PER_PX rounded up to a multiple of 8
+TARGET = MIN_TARGET_PX  # px: the smallest tappable size (72)
 
 W = 480
 H = 320

@@ -129,6 +129,7 @@ class Button(Widget):
         self.selected = selected
         self.font = font
         self.warn = False  # an alert: amber face and a "!" (not colour alone)
+        self.value = None  # what the button stands for, in a choice row or a dialog
 
     def set(self, label=None, sub=None, selected=None, warn=None):
         new = (self.label if label is None else label, self.sub if sub is None else sub,

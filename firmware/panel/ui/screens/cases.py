@@ -14,7 +14,7 @@ class Cases(Screen):
     def build(self):
         model = self.ui.model
         x, y, w, h = theme.CONTENT
-        items = []
+        items = []  # type: list
         if self.arg == "sync":
             self.title = "Sync status"
             items.append(("Link", None, model.link_text(), None, False, None))

@@ -13,12 +13,16 @@ from panel.ui.widgets import Button, Text, choice_row, select
 UNKNOWN = (None, "Unknown")
 
 
+def _entry(fid):  # type: (str) -> tuple
+    for entry in FINDINGS:
+        if entry[0] == fid:
+            return entry
+    raise ValueError("no finding named %r" % fid)
+
+
 class FindingScreen(Screen):
     def build(self):
-        f = None
-        for entry in FINDINGS:
-            if entry[0] == self.arg:
-                f = entry
+        f = _entry(self.arg)
         self.f = f
         self.title = f[2]
         st = self.ui.model.keeper.case.state

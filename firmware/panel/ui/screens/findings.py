@@ -32,7 +32,7 @@ class FindingsScreen(Screen):
     def build(self):
         st = self.ui.model.keeper.case.state
         x, y, w, h = theme.CONTENT
-        items = []
+        items = []  # type: list
         known = 0
         for gid, glabel in GROUPS:
             items.append((glabel, None, None, None, True, None))

@@ -44,7 +44,7 @@ class NumPad(Screen):
             b = self.add(Button(x + (i % 5) * bw, y + T + (i // 5) * T, bw, T, keys[i], self._digit))
             b.value = keys[i]
         row = y + 3 * T
-        cells = (("⌫", self._erase), ("Cancel", lambda _b: self.ui.back()), ("OK", self._ok))
+        cells = (("⌫", self._erase), ("Cancel", lambda _b: self.ui.back()), ("OK", self._ok))  # type: tuple
         if self.dec:
             cells = ((".", self._dot),) + cells
         cw = w // len(cells)

@@ -38,7 +38,7 @@ class Runner(Screen):
         self.current = self.add(Text(x + theme.PAD, y + 26, w - 2 * theme.PAD, 2 * large.HEIGHT, "", large))
         self.then = self.add(Label(x + theme.PAD, y + 26 + 2 * large.HEIGHT + 2, w - 2 * theme.PAD, "", small,
                                    theme.DIM))
-        self.rows = {"act": ([], None), "bot": ([], None)}
+        self.rows = {"act": ([], None), "bot": ([], None)}  # type: dict
         self.row_y = {"act": y + h - 2 * T, "bot": y + h - T}
         self.update()
 
@@ -62,9 +62,9 @@ class Runner(Screen):
         if run.end is not None:
             self.head.set("ended")
             self.current.set(_end_label(cl, run.end))
-            done = len([1 for _i, s in run.statuses() if s == "done"])
-            self.then.set("%d done, %d skipped" % (done, len(run.skips)))
-            act = [("Back to the case", None, lambda _b: self.ui.back(), False)]
+            n_done = len([1 for _i, s in run.statuses() if s == "done"])
+            self.then.set("%d done, %d skipped" % (n_done, len(run.skips)))
+            act = [("Back to the case", None, lambda _b: self.ui.back(), False)]  # type: list
             if run.end.startswith("end:switch:"):
                 target = run.end[len("end:switch:"):]
                 act.append(("Start " + target, None, lambda _b, t=target: self._switch(t), False))

@@ -14,7 +14,7 @@ class Setup(Screen):
         st = model.keeper.case.state
         x, y, w, h = theme.CONTENT
         T = theme.TARGET
-        vessels = ()
+        vessels = ()  # type: tuple
         for f in FINDINGS:
             if f[0] == "vessel":
                 vessels = f[4]

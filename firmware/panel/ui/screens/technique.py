@@ -14,7 +14,8 @@ class Technique(Screen):
         cl = load_checklist(self.arg)
         self.title = cl["title"]
         x, y, w, h = theme.CONTENT
-        items = [("Indication", None, None, None, True, None), (cl["ind"], None, None, None, False, None)]
+        items = [("Indication", None, None, None, True, None),
+                 (cl["ind"], None, None, None, False, None)]  # type: list
         standing = [c for c in cl.get("cau", ()) if c[2] is None]
         if standing:
             items.append(("Limits and cautions", None, None, None, True, None))

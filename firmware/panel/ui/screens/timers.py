@@ -35,7 +35,7 @@ class Timers(Screen):
         n = len(TALLIES)
         for i in range(n):
             oid = TALLIES[i]
-            entry = [o for o in OUTCOMES if o[0] == oid][0]
+            entry = [o for o in OUTCOMES if o[0] == oid][0]  # type: tuple
             v = st.outcomes.get(oid)
             bx = x + i * w // n
             self.add(Button(bx, y + 2 * T, x + (i + 1) * w // n - bx, T, entry[2].split(" ")[0],
