@@ -265,6 +265,9 @@ def main() -> int:
     ingest_figures()
     case_list_figures()
     panel_ui_figures()
+    from bench_display import display_figures
+
+    display_figures()
     return 0
 
 
