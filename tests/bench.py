@@ -231,8 +231,8 @@ def panel_ui_figures() -> None:
         image.write_bytes(romfs.build_image(mpy_dir))
         image_kb = -(-image.stat().st_size // 2048)
         kb = heap.smallest(lambda n: ui_scenario_fits(mpy_dir, n + image_kb, Path(tmpdir) / "walk", image), 32, 512)
-        show_heap(f"firmware heap, full UI walkthrough, firmware in ROMFS as on the board "
-                  f"({image.stat().st_size:,}-byte image not counted)", kb)
+        show_heap(f"firmware heap, full UI walkthrough, firmware run in place from flash as frozen on the board "
+                  f"(a {image.stat().st_size:,}-byte ROMFS image here, not counted)", kb)
 
 
 def wire_ratio(data_len: int) -> float:

@@ -37,8 +37,9 @@ def test_the_scenario_really_runs_out_of_memory_below_its_need(mpy_dir):
 
 
 # The full touch UI: the walkthrough of tests/test_panel_ui.py (every screen, two checklists, every tap through the
-# main loop, the band buffer) with the firmware in a ROMFS image, as on the board (bedside.tools.romfs): the image
-# is one block of the run's heap, so the firmware's own need is the heap less the image.
+# main loop, the band buffer) with the firmware run in place from a ROMFS image, as frozen firmware runs from flash
+# on the board (bedside.tools.romfs): the image is one block of the run's heap, so the firmware's own need is the
+# heap less the image.
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,11 @@
-"""The firmware as a ROMFS image: compiled modules that run in place from flash, not copied into the heap.
+"""The firmware as a ROMFS image: compiled modules that run in place, not copied into the heap.
 
-MicroPython's ROMFS (vfs.VfsRom) holds .mpy files in a read-only partition the CPU reads directly (the RP2350's
-flash is memory-mapped). Importing from it leaves the bytecode and its strings and bytes (the fonts' bitmaps, the
-content's texts) where they are: only the objects a module builds when it runs (functions, dicts, tuples) take heap.
-The image is built by mpremote's own ROMFS writer, the one `mpremote romfs deploy` puts on a board.
+On the board the firmware is meant to run from flash: frozen into the MicroPython build (firmware/manifest.py),
+or in a ROMFS partition on builds that have one. Either way the bytecode and its strings and bytes (the fonts'
+bitmaps, the content's texts) stay in flash, which the RP2350 maps into memory; only the objects a module builds
+when it runs (functions, dicts, tuples) take heap. The unix port cannot freeze, but it can mount a ROMFS image
+(vfs.VfsRom) and execute .mpy from it in place the same way: that is how the heap budget is measured. The image
+is built by mpremote's own ROMFS writer (the one `mpremote romfs deploy` uses).
 
 On the unix port the image is a bytes object read into the heap at start: it is one block of known size, allocated
 first and never freed, so the heap the firmware itself needs is the heap the run needed less the image
