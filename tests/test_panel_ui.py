@@ -59,6 +59,7 @@ def test_taps_recorded_the_case_in_the_journal(walk):
     assert by[("measure", "in_guide", "channel")]["val"] == "septal"
     assert by[("measure", "close_mcs", "gap")]["val"] == 45  # "4", ".", "5" on the pad: 4.5 mm, one decimal
     assert by[("skip", "hand_in_hand", None)]["why"] == "done_differently"
+    assert by[("measure", "case", "guides")]["val"] == "bilateral"  # a case record, from More…
     assert ("defer", "rendezvous") in kinds and kinds.index(("confirm", "rendezvous")) > kinds.index(
         ("decide", "tech_ok"))  # the deferred item came back before the end
     assert [e["v"] for e in evs if e["k"] == "finding" and e["f"] == "age"] == [68]

@@ -76,8 +76,8 @@ class Runner(Screen):
         self.head.set("step %d%s%s" % (it["s"], "  deferred item" if run.pend else "",
                                      ("  %d deferred" % len(deferred)) if deferred and not run.pend else ""))
         self.current.set(it["t"])
-        nxt = run.upcoming(1)
-        self.then.set(("then: " + run.item(nxt[0])["t"]) if nxt else
+        nxt = run.upcoming(2)
+        self.then.set(("then: " + "  ·  ".join([run.item(i)["t"] for i in nxt])) if nxt else
                       ("decide, then the path goes on" if it["k"] == DECISION else ""))
         measures = [self._measure_cell(run, it, m) for m in it.get("m", ())]
         if it["k"] == DECISION:
@@ -99,8 +99,13 @@ class Runner(Screen):
             self._row("bot", bottom)
         self._tick_timers()
 
+    def _record_text(self, run, m):
+        return self._shown(run.value("case", m[0]), m)
+
     def _measure_cell(self, run, it, m):
-        v = run.value(it["id"], m[0])
+        return (m[1], self._shown(run.value(it["id"], m[0]), m), lambda _b, m=m: self._measure(it["id"], m), False)
+
+    def _shown(self, v, m):
         if v is None:
             shown = "tap to record"
         else:
@@ -114,7 +119,7 @@ class Runner(Screen):
                 shown = fmt(last[0], m[5]) + " " + m[2]
             if type(v) is list and len(v) > 1:
                 shown = "%s (+%d)" % (shown, len(v) - 1)
-        return (m[1], shown, lambda _b, m=m: self._measure(it["id"], m), False)
+        return shown
 
     def _row(self, key, cells):
         """Show `cells` [(label, sub, action, selected)] in row `key`; rebuilt only if the buttons differ."""
@@ -214,7 +219,9 @@ class Runner(Screen):
     def _more(self, _b):
         run = self.run()
         options = [("note", "Add a note", "time-stamped on this item"), ("timers", "Timers and tallies"),
-                   ("scores", "Scores"), ("case", "Back to the case")]
+                   ("scores", "Scores"), ("case", "Back to the case")]  # type: list
+        if run is not None and run.cl.get("rec"):
+            options.insert(2, ("records", "Case records", "guides, approach, times, contrast"))
         if run is not None and run.end is None:
             d = run.deferred()
             if d and not run.pend:
@@ -229,6 +236,10 @@ class Runner(Screen):
         elif what == "deferred":
             run = self.run()
             self.ui.pick("Deferred items", [(i, run.item(i)["t"]) for i in run.deferred()], self._deferred)
+        elif what == "records":
+            run = self.run()
+            self.ui.pick("Case records", [(m[0], m[1], self._record_text(run, m)) for m in run.cl["rec"]],
+                         lambda mid: self._measure("case", [m for m in run.cl["rec"] if m[0] == mid][0]))
         elif what == "abandon":
             self._abandon()
         elif what == "reset":
