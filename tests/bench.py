@@ -17,7 +17,9 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
   runs that sync;
 - host ingest rate, events/s, on SQLite and on PostgreSQL (BEDSIDE_TEST_PG_URL;
   `eval "$(sudo .ci/run pg-env)"` starts one);
-- the cases table's query with 10,000 sample cases (bedside.samples) on SQLite, ms a page.
+- the cases table's query with 10,000 sample cases (bedside.samples) on SQLite, ms a page;
+- the workstation app (tests/app/appbench.py): start to the first screen in a fresh process,
+  and search / sort / next page of the case list with 10,000 cases, to rows on screen.
 Run: make bench
 """
 
@@ -265,6 +267,10 @@ def main() -> int:
     ingest_figures()
     case_list_figures()
     panel_ui_figures()
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "app"))
+    from appbench import app_figures
+
+    app_figures()
     from bench_display import display_figures
 
     display_figures()
