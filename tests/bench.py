@@ -5,7 +5,8 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
   every score, a 200-event checklist, a reboot rebuilding the case) runs as .mpy;
 - firmware heap: the smallest MicroPython heap (-X heapsize=NwK, N KB as a 32-bit board
   counts it) in which the simulated panel boots, shakes hands and answers a 256-byte
-  ping; found by bisection, from source and from .mpy (budget: 128 KB for the whole
+  ping; found by bisection, from source and from .mpy run in place from a ROMFS image as frozen
+  firmware runs from a board's flash (budget: 128 KB for the whole
   scenario, which grows as features land);
 - link: request/response round trips per second through pyserial and the pty, and
   wire bytes per payload byte for pings of several sizes (budget: <= 1.10 in bulk);
@@ -144,7 +145,7 @@ def sync_figures() -> None:
             except (PanelDied, LinkError):
                 return False
 
-        show_heap("firmware heap, boot + sync of those 20 cases, .mpy", heap.smallest(fits, 32, 512))
+        show_heap("firmware heap, boot + sync of those 20 cases, firmware in place (ROMFS)", heap.smallest(fits, 32, 512))
 
 
 def whole_firmware_fits(heap_kb: int, tmp: Path) -> bool:
@@ -250,7 +251,7 @@ def main() -> int:
         if errors:
             print("mpy-cross failed:", *errors, sep="\n  ")
             return 1
-        for label, where in (("from .mpy", mpy_dir), ("from source", None)):
+        for label, where in (("firmware in place (ROMFS)", mpy_dir), ("from source", None)):
             show_heap(f"firmware heap, boot + handshake + ping, {label}", smallest_heap(where))
         heap.build_scenario(mpy_dir)
         kb = heap.smallest(lambda n: heap.run_scenario(mpy_dir, n)[0])
@@ -263,7 +264,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmpdir:
         kb = heap.smallest(lambda n: whole_firmware_fits(n, Path(tmpdir)), 32, 512)
         show_heap("firmware heap, whole: boot, a WHIH case played (findings, scores viewed, checklist), "
-                  "pairing, live push, sync, .mpy", kb)
+                  "pairing, live push, sync, firmware in place (ROMFS)", kb)
     ingest_figures()
     case_list_figures()
     panel_ui_figures()

@@ -19,9 +19,11 @@ from pathlib import Path
 from bedside.paths import FIRMWARE_DIR, PROTOCOL_DIR, REPO_ROOT, tool
 
 BOOT_LINE = "bedside panel"
-# The board's budget is 128wK (shared/design/ARCHITECTURE.md) and make bench reports what each
-# scenario needs of it. The simulator runs with room to spare: with the link, journal and pairing
-# loaded, a case of a few hundred events does not yet fit in 128wK.
+# The board's budget is 128wK (shared/design/ARCHITECTURE.md); make bench reports what each scenario
+# needs of it. The compiled firmware runs in place from a ROMFS image, as frozen firmware runs from the
+# board's flash (bedside.tools.romfs); the image's own bytes are added to the heap given. The simulator
+# runs with room to spare: a case of a few hundred events with long notes keeps every note's text in
+# RAM and does not fit in 128wK yet (make bench: the whole-firmware figure).
 BUDGET_HEAP = "128wK"
 DEFAULT_HEAP = "256wK"
 SIM_MPY_DIR = REPO_ROOT / "build" / "sim-mpy"  # the compiled firmware the simulator runs
@@ -46,10 +48,14 @@ class PanelSim:
             build/sim-mpy up to date and runs from it, as a board runs compiled code.
         from_source: run the .py sources instead (compiling them costs the heap far
             more than the board's budget: give a bigger heap).
+        romfs: run the .mpy files in place from a ROMFS image of them (the default), as a board
+            runs its frozen firmware from flash; `heap` is then the firmware's heap and the image's
+            size is added to it. False: the .mpy files load into the heap, as from a filesystem.
     """
 
     def __init__(self, workdir=None, flash=None, heap=DEFAULT_HEAP, open_serial=False,
-                 touch_script=None, mpy_dir=None, baudrate=115200, play=None, speed=1, from_source=False):
+                 touch_script=None, mpy_dir=None, baudrate=115200, play=None, speed=1, from_source=False,
+                 romfs=True):
         self._tmp = None
         if workdir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="bedside-sim-")
@@ -67,6 +73,8 @@ class PanelSim:
         self.baudrate = baudrate
         self.play = play  # a scripted case (JSON file) the panel plays as if tapped
         self.speed = speed
+        self.romfs = romfs and not from_source
+        self.image = None  # the ROMFS image the firmware runs from, once started
         self.master = None
         self._log_start = 0
         self.port = None
@@ -77,8 +85,15 @@ class PanelSim:
         # A board runs main.py as source; with mpy_dir everything it imports is .mpy
         # (main.py's own folder comes first on MicroPython's path, so it runs from there).
         main = (self.mpy_dir or FIRMWARE_DIR) / "main.py"
-        args = [str(tool("micropython")), "-X", f"heapsize={self.heap}", str(main), f"fd:{master_fd}",
-                "--flash", str(self.flash), "--gram", str(self.gram)]
+        if self.image is not None:
+            from bedside.tools.romfs import MOUNT
+
+            words = int(self.heap.rstrip("wK")) + -(-self.image.stat().st_size // 2048)
+            code = MOUNT.format(image=str(self.image)) + "from boards.sim import main\nmain()\n"
+            args = [str(tool("micropython")), "-X", f"heapsize={words}wK", "-c", code]
+        else:
+            args = [str(tool("micropython")), "-X", f"heapsize={self.heap}", str(main)]
+        args += [f"fd:{master_fd}", "--flash", str(self.flash), "--gram", str(self.gram)]
         if self.touch_script:
             args += ["--touch", str(self.touch_script)]
         if self.play:
@@ -86,6 +101,8 @@ class PanelSim:
         return args
 
     def env(self) -> dict:
+        if self.image is not None:
+            return dict(os.environ, MICROPYPATH="")  # everything from the image
         path = [str(self.mpy_dir)] if self.mpy_dir else [str(FIRMWARE_DIR), str(PROTOCOL_DIR)]
         return dict(os.environ, MICROPYPATH=":".join(path))
 
@@ -94,6 +111,10 @@ class PanelSim:
             from bedside.tools.mpy import ensure_built
 
             self.mpy_dir = ensure_built(SIM_MPY_DIR)
+        if self.romfs and self.mpy_dir is not None:
+            from bedside.tools.romfs import cached_image
+
+            self.image = cached_image(self.mpy_dir)
         master, slave = os.openpty()
         tty.setraw(slave)
         os.set_blocking(master, False)

@@ -27,6 +27,17 @@ def build_image(mpy_dir: Path) -> bytes:
         return make_romfs(str(mpy_dir), mpy_cross=False)
 
 
+def cached_image(mpy_dir: Path) -> Path:
+    """The image of mpy_dir kept beside it (<dir>.romfs), rebuilt when any file in mpy_dir is newer."""
+    image = mpy_dir.with_name(mpy_dir.name + ".romfs")
+    newest = max((p.stat().st_mtime for p in mpy_dir.rglob("*") if p.is_file()), default=0.0)
+    if not image.exists() or image.stat().st_mtime < newest:
+        tmp = image.with_name(image.name + ".tmp")
+        tmp.write_bytes(build_image(mpy_dir))
+        tmp.replace(image)  # atomic: simulators started in parallel never read half an image
+    return image
+
+
 # Python source run by MicroPython -c before the firmware: mount the image at /rom and import from it first.
 MOUNT = (
     "import vfs, sys\n"
