@@ -241,6 +241,8 @@ def app_cmd(
     from bedside.app import AppContext, BedsideApp
     from bedside.pairing import HostStore
 
+    if screen not in BedsideApp.MODES:
+        _fail(f"no screen {screen!r}: choose one of {', '.join(BedsideApp.MODES)}")
     store = _store(db)
     try:
         ctx = AppContext(store=store, hosts=HostStore(), port=port)

@@ -153,3 +153,22 @@ def test_a_refused_entry_says_why(tmp_path):
             assert nurse.entries(app.ctx.store, case.device_id, case.case_id) == []
 
     asyncio.run(go())
+
+
+def test_an_undone_event_stays_on_the_timeline_marked(tmp_path):
+    async def go():
+        app = make_app(tmp_path, start="live", n=0)
+        case, _ = case_with_alert()
+        last = case.events[9]
+        undo = {"seq": 11, "t": last["t"] + 2000, "k": "undo", "ref": 10, "b": last["b"]}
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            await feed(app, pilot, case, 10)
+            app.screen.post_message(LiveEvents(case.device_id, case.case_id, [undo]))
+            await pilot.pause()
+            table = app.screen.query_one("#timeline")
+            assert table.row_count == 11
+            assert table.get_row("10")[2].endswith("(undone)")
+            assert table.get_row("11")[2] == "Undo of event 10"
+
+    asyncio.run(go())

@@ -102,3 +102,14 @@ def test_command_palette_offers_every_action_and_runs_the_chosen_one(tmp_path):
             await app.workers.wait_for_complete()
 
     run(go())
+
+
+def test_bedside_app_refuses_an_unknown_first_screen():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bedside = Path(sys.executable).parent / "bedside"
+    res = subprocess.run([str(bedside), "app", "--screen", "bogus"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    assert "no screen 'bogus': choose one of cases, live, connect" in res.stderr

@@ -89,6 +89,15 @@ class BedsideApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def follow_again(self) -> None:
+        """After a pairing: let the live screen, if it was opened, start following (again)."""
+        try:
+            stack = self.get_screen_stack("live")
+        except KeyError:
+            return
+        if stack:
+            stack[0].action_follow()
+
     def open_case(self, device_id: str, case_id: str) -> None:
         """Show one case's detail on top of the current screen."""
         from bedside.app.screens.detail import CaseDetailScreen

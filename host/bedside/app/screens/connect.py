@@ -124,6 +124,7 @@ class ConnectScreen(Screen):
     def on_paired(self, message: Paired) -> None:
         self._status(f"Paired with panel {message.device_id}. You can sync now (s).")
         self.notify(f"Paired with panel {message.device_id}")
+        self.app.follow_again()
 
     def on_link_failed(self, message: LinkFailed) -> None:
         self._status(message.text, error=True)

@@ -111,7 +111,10 @@ class LiveScreen(Screen):
             self.refresh_entries()
         was_closed = self.model.summary()["closed"] if self.model.timeline else False
         for ev in message.events:
-            timeline.add_events(self.model.feed(ev))
+            rows = self.model.feed(ev)
+            timeline.add_events(rows)
+            if any(r["kind"] == "undo" for r in rows):
+                timeline.mark_undone(self.model.timeline)
         self.refresh_status()
         if ctx.auto_sync and not was_closed and self.model.status(ctx.monotonic())["closed"]:
             self.notify("The case is closed on the panel: syncing it now.")
@@ -128,9 +131,6 @@ class LiveScreen(Screen):
     def refresh_status(self) -> None:
         ctx = self.app.ctx
         status = self.model.status(ctx.monotonic()) if self.model else LiveCase().status(ctx.monotonic())
-        if status["closed"]:
-            # The procedure clock stops at the close event (status() counts on to now).
-            status = {**status, "procedure_ms": self.model.summary()["duration_ms"]}
         self.query_one(LiveStatus).show(status, self.tallies())
 
     def tallies(self) -> dict | None:

@@ -169,7 +169,8 @@ class ReportsScreen(Screen):
                      for c in score["categories"]]
         if labels:
             if all(p is not None for p in published):
-                plt.multiple_bar(labels, [observed, published], labels=["observed technical success", "published (its endpoint)"])
+                plt.multiple_bar(labels, [observed, published],
+                                 labels=["observed technical success", "published (its endpoint)"])
             else:
                 plt.bar(labels, observed, label="observed")
         plt.title(f"{score['name']}: technical success % by category")

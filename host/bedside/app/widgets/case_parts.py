@@ -59,7 +59,8 @@ def timeline(s: dict) -> Table:
     for r in s.get("timeline", []):
         steps = took.get(r["seq"])
         t.add_row(str(r["seq"]), when(r), duration(r.get("rel_ms")),
-                  ", ".join(duration(ms) for ms in steps) if steps else "", r["text"])
+                  ", ".join(duration(ms) for ms in steps) if steps else "",
+                  r["text"] + (" (undone)" if r.get("undone") else ""))
     return t
 
 

@@ -7,6 +7,10 @@ from textual.widgets import DataTable
 from bedside.app.format import when
 
 
+def text_of(row: dict) -> str:
+    return row["text"] + (" (undone)" if row.get("undone") else "")
+
+
 class Timeline(DataTable):
     """Rows of bedside.casefile timeline entries; add_events() appends as they arrive."""
 
@@ -21,9 +25,15 @@ class Timeline(DataTable):
 
     def add_events(self, rows: list[dict], follow: bool = True) -> None:
         for r in rows:
-            self.add_row(str(r["seq"]), when(r), r["text"], key=str(r["seq"]))
+            self.add_row(str(r["seq"]), when(r), text_of(r), key=str(r["seq"]))
         if follow and rows:
             self.move_cursor(row=self.row_count - 1)
+
+    def mark_undone(self, rows: list[dict]) -> None:
+        """Show events an undo cancelled as such (they stay on the timeline)."""
+        for r in rows:
+            if r.get("undone"):
+                self.update_cell(str(r["seq"]), "text", text_of(r))
 
     def set_events(self, rows: list[dict]) -> None:
         self.clear()
