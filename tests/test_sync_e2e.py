@@ -19,7 +19,7 @@ from bedlink.errors import E_AUTH, E_LOCKED, E_PAIRING, name_of
 from bedside.link import PanelError, PanelLink
 from bedside.pairing import AuthExchange, HostStore, PairingExchange
 from bedside.scenarios import busy_case, check, whih_case, write
-from bedside.sim import PanelSim
+from bedside.sim import BUDGET_HEAP, PanelSim
 from bedside.sync import authenticate, pair, sync
 
 pytestmark = pytest.mark.micropython
@@ -38,7 +38,8 @@ def wait_played(sim, timeout=20.0):
 
 @pytest.fixture
 def panel(tmp_path):
-    sim = PanelSim(workdir=tmp_path / "panel", play=write(SCRIPT, tmp_path / "script.json"), speed=100000)
+    sim = PanelSim(workdir=tmp_path / "panel", play=write(SCRIPT, tmp_path / "script.json"), speed=100000,
+                   heap=BUDGET_HEAP)  # the board's budget: a 59- and a 200-event case, pairing, sync
     sim.start()
     try:
         wait_played(sim)

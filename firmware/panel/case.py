@@ -66,8 +66,9 @@ class CaseStorageError(CaseError):
 class CaseState:
     """Everything the screens show, built only by apply()-ing events in order."""
 
-    def __init__(self, loader=load_checklist):
+    def __init__(self, loader=load_checklist, texts=True):
         self.loader = loader
+        self.texts = texts  # False on the panel: a case note's text stays in the journal (Case.note_text)
         self.case_id = None
         self.content = None
         self.opened = None
@@ -78,7 +79,7 @@ class CaseState:
         self.strategy = []  # (seq, t, from checklist id, to checklist id, why)
         self.outcomes = {}
         self.complications = []
-        self.notes = []  # (seq, t, text): notes on the case itself
+        self.notes = []  # (seq, t, text): notes on the case itself; text None when texts is False
         self.operator = None  # the name in the latest operator profile, for the screens
         self.closed = False
 
@@ -164,7 +165,7 @@ class CaseState:
         if self.active is not None and self.active.end is None and not self.closed:
             self.active.apply(ev)
         else:
-            self.notes.append((ev["seq"], ev["t"], text))
+            self.notes.append((ev["seq"], ev["t"], text if self.texts else None))
 
     def _outcome(self, ev):
         entry, many = _outcome_entry(ev["o"])
@@ -246,12 +247,13 @@ class PackedLog:
 class Case:
     """One case: its events and the state they build. record() is the only way in."""
 
-    def __init__(self, loader=load_checklist, log=None, boot=None):
+    def __init__(self, loader=load_checklist, log=None, boot=None, texts=True):
         self.loader = loader
         self.log = PackedLog() if log is None else log
         self.boot = boot  # stamped on every event recorded from now on ("b")
+        self.texts = texts  # keep case notes' texts in RAM (False on the panel: they are read from the log)
         self.undone = []  # seqs cancelled by undo events
-        self.state = CaseState(loader)
+        self.state = CaseState(loader, texts)
 
     @property
     def events(self):
@@ -259,8 +261,8 @@ class Case:
         return list(self.log)
 
     @classmethod
-    def open(cls, case_id, t, loader=load_checklist, log=None, boot=None):
-        case = cls(loader, log, boot)
+    def open(cls, case_id, t, loader=load_checklist, log=None, boot=None, texts=True):
+        case = cls(loader, log, boot, texts)
         case.record("open", t, {"case": case_id, "cv": CONTENT_VERSION, "fw": FIRMWARE_VERSION})
         return case
 
@@ -314,21 +316,25 @@ class Case:
         self.undone = undone
         self.state = state
 
+    def note_text(self, seq):
+        """The text of the note recorded as event seq (from the log when the state keeps no texts)."""
+        return self.log.get(seq)["text"]
+
     def _rebuild(self, undone):
-        state = CaseState(self.loader)
+        state = CaseState(self.loader, self.texts)
         for ev in self.log:
             if ev["k"] != "undo" and ev["seq"] not in undone:
                 state.apply(ev)
         return state
 
     @classmethod
-    def resume(cls, log, loader=load_checklist):
+    def resume(cls, log, loader=load_checklist, texts=True):
         """Rebuild the case over a log that already holds its events (after a reboot): nothing is copied.
 
         Every event is checked as when it was recorded; CaseError names the first that
         does not replay (a different content version, a gap in the sequence).
         """
-        case = cls(loader, log)
+        case = cls(loader, log, texts=texts)
         state = case.state
         seq = 0
         undone = []

@@ -28,7 +28,7 @@ class CaseKeeper:
         for c in journal.cases():  # resume the case left open (power cut, reboot)
             if not c["closed"] and c["count"]:
                 self.case_id = c["case"]
-                self.case = Case.resume(journal.log(c["case"]))
+                self.case = Case.resume(journal.log(c["case"]), texts=False)
                 self.case.boot = boot  # events from now on carry this boot
                 self.resumed = (c["case"], c["count"])
 
@@ -41,7 +41,8 @@ class CaseKeeper:
             self.journal.new_case(case_id)  # refuses when storage cannot hold a whole case
         except JournalError as e:  # StorageFull: every earlier case stays; the screen says why
             raise CaseStorageError(str(e))
-        self.case = Case.open(case_id, self.clock.ticks_ms(), log=self.journal.log(case_id), boot=self.boot)
+        self.case = Case.open(case_id, self.clock.ticks_ms(), log=self.journal.log(case_id), boot=self.boot,
+                              texts=False)
         self.case_id = case_id
         if self.on_recorded is not None:
             self.on_recorded(case_id, self.case.log.get(1))

@@ -327,3 +327,13 @@ def test_an_event_that_reached_the_log_before_memory_ran_out_counts_as_recorded(
     log.armed = True
     ev = case.record("finding", 2, {"f": "age", "v": 70})
     assert ev["seq"] == 2 and case.state.findings.get("age") == 70 and len(case.events) == 2
+
+
+def test_on_the_panel_a_case_notes_text_stays_in_the_log():
+    # texts=False (the panel's CaseKeeper): the state keeps (seq, t, None) and reads the text back from the log
+    case = Case.open("n", 0, texts=False)
+    case.record("note", 3, {"text": "sheath out, no bleeding"})
+    assert case.state.notes == [(2, 3, None)]
+    assert case.note_text(2) == "sheath out, no bleeding"
+    undo = case.record("undo", 4, {"ref": 2})
+    assert case.state.notes == [] and undo["seq"] == 3
