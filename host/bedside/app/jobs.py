@@ -119,6 +119,7 @@ def follow_job(port: str, hosts: HostStore, store, guard: PortGuard, post: Post,
                 post(LiveState("connecting", f"{port}: catching up with panel {device_id}"))
                 sync(link, store, hosts)
                 cases = store.cases(device_id)
+                known = {c.case_id: [c.state, c.event_count, c.acked_seq] for c in cases}
                 if cases:  # the case running now, else the panel's latest
                     latest = max(cases, key=lambda c: (c.state == "open", c.start_wall_ms or 0, c.first_seen))
                     post(LiveEvents(device_id, latest.case_id, store.events(device_id, latest.case_id)))
@@ -130,6 +131,12 @@ def follow_job(port: str, hosts: HostStore, store, guard: PortGuard, post: Post,
                             continue
                         case_id = part["case"]
                         store.ingest(device_id, case_id, rows)
+                        row = known.setdefault(case_id, ["open", 0, 0])
+                        if rows[-1][0] > row[1] or any(r[2] == "close" for r in rows):
+                            # the push tells what the panel holds now: the case list's sync state follows it
+                            row[0] = "closed" if any(r[2] == "close" for r in rows) else row[0]
+                            row[1] = max(row[1], rows[-1][0])
+                            store.upsert_case(device_id, case_id, row[0], row[1], row[2])
                         if store.checkpoint(device_id, case_id) < rows[-1][0]:
                             sync(link, store, hosts)  # a gap below this push: pull it now
                             first = 1

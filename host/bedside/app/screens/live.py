@@ -70,6 +70,11 @@ class LiveScreen(Screen):
         if self.app.ctx.port and self.app.ctx.live:
             self.action_follow()
 
+    def on_screen_resume(self) -> None:
+        # A port chosen on the Connect screen since: follow it now.
+        if self.is_mounted and self.app.ctx.port and self.app.ctx.live and not self.following:
+            self.action_follow()
+
     # -- following the panel ------------------------------------------------------------
 
     @property
