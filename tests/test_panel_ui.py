@@ -145,3 +145,35 @@ def test_bedside_screens_writes_one_png_per_screen(tmp_path):
     assert len(pngs) == len([s for s in WALKTHROUGH if s[0] == "snap"])
     assert all(Image.open(p).size == (480, 320) for p in pngs)
     assert f"{len(pngs)} screens written" in result.output
+
+
+def test_the_readme_pictures_are_the_golden_images():
+    docs = sorted((ROOT / "docs" / "panel").glob("*.png"))
+    assert docs, "the README shows pictures from docs/panel"
+    for p in docs:
+        assert p.read_bytes() == (GOLDEN / p.name).read_bytes(), f"{p.name}: copy tests/golden/panel/{p.name}"
+
+
+def _luminance(rgb565):
+    # WCAG relative luminance of an RGB565 colour
+    r, g, b = ((rgb565 >> 11) & 31) / 31, ((rgb565 >> 5) & 63) / 63, (rgb565 & 31) / 31
+
+    def lin(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def _contrast(a, b):
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_theme_text_colours_have_high_contrast_on_their_backgrounds():
+    from panel.ui import theme
+
+    # text on the screen, on button faces and inverted (a chosen answer): WCAG AAA is 7:1
+    pairs = [(theme.FG, theme.BG), (theme.DIM, theme.BG), (theme.ACCENT, theme.BG), (theme.FG, theme.PANEL),
+             (theme.BG, theme.FG), (theme.BG, theme.ACCENT), (theme.BAD, theme.BG)]
+    for fg, bg in pairs:
+        assert _contrast(fg, bg) >= 7.0 if fg != theme.BAD else _contrast(fg, bg) >= 4.5, (hex(fg), hex(bg))
