@@ -54,7 +54,9 @@
 #
 # Timer rule: an item's ts/te act when the cursor first arrives at it; explicit
 # timer_start/timer_stop events act at their "t"; every running timer stops when the
-# run ends or resets. A timer is due once t - start >= threshold * 1000 while running;
+# run ends or resets. A timer is due once t - start >= threshold * 1000 while running
+# (differences of ticks are taken modulo the tick period, as time.ticks_diff does: a board's
+# ms counter wraps every 2**30 ms, 12.4 days);
 # the case model journals {"k": "timer_alert"} for what timer_due(now) reports.
 
 OPEN = "open"
@@ -107,6 +109,15 @@ def _plain(val):
     if entry is None:
         entry = _PLAIN[val] = (val, None)
     return entry
+
+
+TICKS_PERIOD = 1 << 30  # MicroPython's ticks_ms wraps here on every port
+_HALF = TICKS_PERIOD >> 1
+
+
+def ticks_diff(a, b):
+    """a - b in ms ticks, correct across one wrap of the counter (as time.ticks_diff)."""
+    return ((a - b + _HALF) % TICKS_PERIOD) - _HALF
 
 
 class ChecklistError(ValueError):
@@ -427,8 +438,9 @@ class Run:
             raise ChecklistError("timer %s is not running" % tid)
         if tm[2]:
             raise ChecklistError("timer %s has already alerted" % tid)
-        if t - tm[0] < self._tm[tid] * 1000:
-            raise ChecklistError("timer %s is not due: %d of %d s" % (tid, (t - tm[0]) // 1000, self._tm[tid]))
+        if ticks_diff(t, tm[0]) < self._tm[tid] * 1000:
+            raise ChecklistError("timer %s is not due: %d of %d s" % (tid, ticks_diff(t, tm[0]) // 1000,
+                                                                     self._tm[tid]))
         self.n += 1
         tm[2] = True
 
@@ -512,7 +524,7 @@ class Run:
         if tm is None:
             return {"on": False, "ms": 0, "due": False, "alerted": False, "limit": limit}
         on = tm[1] is None
-        ms = (now if on else tm[1]) - tm[0]
+        ms = ticks_diff(now if on else tm[1], tm[0])
         ms = ms if ms > 0 else 0
         return {"on": on, "ms": ms, "due": on and not tm[2] and ms >= limit * 1000, "alerted": tm[2], "limit": limit}
 

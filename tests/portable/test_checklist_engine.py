@@ -492,3 +492,18 @@ def test_the_index_loads_each_checklist_lazily_by_id():
     assert "zz" in str(e)
     raises(ChecklistError, Run(T).item, "zz")
     raises(ChecklistError, Run(T).status, "zz")
+
+
+def test_the_wire_timer_counts_across_the_wrap_of_the_tick_counter():
+    # A board's ms ticks wrap at 2**30 (12.4 days): a timer started 1 s before the wrap reads 31 min after it
+    from panel.checklist import TICKS_PERIOD, ticks_diff
+
+    start = TICKS_PERIOD - 1000
+    run = at_c(start - 1000)  # b starts the timer on arrival, 1000 ms after at_c's t
+    assert run.timer("wire", start)["ms"] == 0
+    after = 30 * 60 * 1000  # 1800 s later, the counter has wrapped
+    now = (start + after) % TICKS_PERIOD
+    assert now < start and ticks_diff(now, start) == after
+    assert run.timer("wire", now)["ms"] == after and run.timer_due(now) == ["wire"]
+    run.apply({"k": "timer_alert", "timer": "wire", "t": now})
+    assert run.timer("wire", now)["alerted"]
