@@ -140,3 +140,20 @@ def test_a_lost_cable_while_following_is_reported_and_nothing_held_is_lost(tmp_p
             app.screen.workers.cancel_all()
 
     asyncio.run(go())
+
+
+@pytest.mark.micropython
+def test_operator_profiles_are_pushed_to_the_panel(tmp_path, panel):
+    from bedside.app.demo import pair_with
+
+    async def go():
+        app = make_app(tmp_path, start="operators", n=10, port=panel.port)
+        pair_with(panel, app.ctx.hosts, app.ctx.store)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("u")
+            await until(pilot, lambda: "operator profile(s)" in screen_text(app) or "Not pushed" in screen_text(app),
+                        what="push result")
+            assert "The panel stored 4 operator profile(s)." in screen_text(app)
+
+    asyncio.run(go())
