@@ -70,7 +70,7 @@ def test_wire_crossing_alert_is_said_in_words(tmp_path):
             assert "ALERT" not in screen_text(app)
             await feed(app, pilot, case, alert_seq)
             text = screen_text(app)
-            assert "⚠ ALERT" in text and "passed its limit after 30:00" in text
+            assert "⚠ ALERT" in text and "Wire crossing passed its limit after 30:00" in text
             assert app.screen.query_one("#now").has_class("alert")
 
     asyncio.run(go())

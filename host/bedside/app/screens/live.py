@@ -12,9 +12,9 @@ from textual.worker import get_current_worker
 from bedside.app import jobs
 from bedside.app.dialogs.nurse_entry import NurseEntryDialog
 from bedside.app.messages import LiveEvents, LiveState, SyncFinished
+from bedside.app.widgets.case_parts import entry_text
 from bedside.app.widgets.live_status import LiveStatus
 from bedside.app.widgets.sync_panel import SyncPanel
-from bedside.app.widgets.case_parts import entry_text
 from bedside.app.widgets.timeline import Timeline
 from bedside.casefile import LiveCase
 from bedside.store import nurse

@@ -38,9 +38,10 @@ def status_table(status: dict, tallies: dict | None = None) -> Table:
         t.add_row(tm["label"], timer_text(tm))
     if not status.get("timers"):
         t.add_row("Wire-crossing timer", "not running")
+    labels = {tm["timer"]: tm["label"] for tm in status.get("timers", [])}
     for a in status.get("alerts", [])[-3:]:
         t.add_row(Text("⚠ ALERT", style="bold reverse"),
-                  f"{a['timer']} passed its limit after {duration(a.get('after_ms'))}")
+                  f"{labels.get(a['timer'], a['timer'])} passed its limit after {duration(a.get('after_ms'))}")
     figs = status.get("panel_figures") or {}
     tallies = tallies or {}
     t.add_row("Contrast", _tally(figs.get("contrast_ml"), tallies.get("contrast_ml"), lambda v: value(v, "ml")))
