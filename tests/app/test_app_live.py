@@ -56,6 +56,14 @@ def test_current_technique_step_and_clocks(tmp_path):
             assert "live (panel ticks + time since" in screen_text(app)
             # the timeline holds every event, oldest first
             assert app.screen.query_one("#timeline").row_count == start + 3
+            # the steps finished so far, each with the time spent in it (casefile's per-step times)
+            from bedside.app.format import duration
+
+            tech = summarize(case.events[: start + 3])["techniques"][-1]
+            done = [st for st in tech["steps"] if st["visits"] and st["time_ms"] is not None]
+            assert done and f"Steps of {tech['title']}"[:30] in screen_text(app)
+            line = next(ln for ln in screen_text(app).splitlines() if done[0]["text"][:25] in ln)
+            assert duration(done[0]["time_ms"]) in line
 
     asyncio.run(go())
 

@@ -13,7 +13,7 @@ from bedside.app import jobs
 from bedside.app.dialogs.nurse_entry import NurseEntryDialog
 from bedside.app.messages import LiveEvents, LiveState, SyncFinished
 from bedside.app.widgets.case_parts import entry_text
-from bedside.app.widgets.live_status import LiveStatus
+from bedside.app.widgets.live_status import LiveStatus, StepTimes
 from bedside.app.widgets.sync_panel import SyncPanel
 from bedside.app.widgets.timeline import Timeline
 from bedside.casefile import LiveCase
@@ -59,6 +59,7 @@ class LiveScreen(Screen):
                 yield Label("No nurse entries yet for this case (n adds one).", id="entries")
                 yield SyncPanel()
             with Vertical(id="right"):
+                yield StepTimes("No technique checklist yet.", id="steps")
                 yield Timeline(id="timeline")
         yield Footer()
 
@@ -120,6 +121,7 @@ class LiveScreen(Screen):
             timeline.add_events(rows)
             if any(r["kind"] == "undo" for r in rows):
                 timeline.mark_undone(self.model.timeline)
+        self.query_one(StepTimes).show(self.model.summary()["techniques"])
         self.refresh_status()
         if ctx.auto_sync and not was_closed and self.model.status(ctx.monotonic())["closed"]:
             self.notify("The case is closed on the panel: syncing it now.")

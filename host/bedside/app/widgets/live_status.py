@@ -90,3 +90,30 @@ class LiveStatus(Static):
         self.set_class(alert, "alert")
         self.border_title = "⚠ Now — ALERT" if alert else "Now"
         self.update(status_table(status, tallies))
+
+
+def step_times_table(techniques: list[dict], limit: int = 6) -> Table | Text:
+    """The running (or last) technique's steps visited so far, with the time spent in each, latest last."""
+    if not techniques:
+        return Text("No technique checklist yet.")
+    tech = techniques[-1]
+    t = Table(title=f"Steps of {tech['title']}", title_justify="left", expand=True, show_edge=False, box=None)
+    t.add_column("step")
+    t.add_column("time", justify="right", width=8)
+    t.add_column("status", width=14)
+    visited = [st for st in tech["steps"] if st.get("visits")]
+    for st in visited[-limit:]:
+        status = st["status"] + (f": {st['option_label']}" if st.get("option_label") else "")
+        t.add_row(st["text"], duration(st.get("time_ms")) if st.get("time_ms") is not None else "running", status)
+    if not visited:
+        t.add_row("no step finished yet", "", "")
+    return t
+
+
+class StepTimes(Static):
+    """Shows step_times_table() of a casefile summary's techniques."""
+
+    DEFAULT_CSS = "StepTimes { height: auto; max-height: 10; padding: 0 1; border-bottom: solid $primary; }"
+
+    def show(self, techniques: list[dict]) -> None:
+        self.update(step_times_table(techniques))
