@@ -127,11 +127,12 @@ class LiveScreen(Screen):
             self.notify("The case is closed on the panel: syncing it now.")
             self.query_one(SyncPanel).start()
 
-    def on_sync_finished(self, message: SyncFinished) -> None:
+    async def on_sync_finished(self, message: SyncFinished) -> None:
         self.notify(f"Synced: {len(message.summary.cases)} case(s), {message.summary.new} new event(s). "
                     "The case is in the case list (l).")
-        if self.app.ctx.show_cases_after_sync:
-            self.app.action_open_cases()
+        if self.app.ctx.show_cases_after_sync and self.case_id is not None:
+            await self.app.switch_mode("cases")
+            self.app.screen.select_case(self.device_id, self.case_id)
 
     # -- what is shown ------------------------------------------------------------------
 
