@@ -85,6 +85,8 @@ def _pristine():
 
 PRISTINE = _pristine()
 FLASH = bytearray(len(PRISTINE))  # one image, reused by every run (the heap holds few of 256 KB)
+SAVED = bytearray(len(PRISTINE))  # a second, for the image a test starts each run from: both allocated
+# here, at import, while the heap is one piece (a 128 KB copy made later can fail to find room)
 
 
 def _mount(data):
@@ -292,7 +294,8 @@ def _maintenance_image():
     with open(ROOT + "/torn.j", "ab") as f:
         f.write(b"\x00\x40\x12\x34\x56\x78\x01\x85garbage")
     _umount()
-    return bytes(FLASH)
+    SAVED[:] = FLASH
+    return SAVED
 
 
 def _maintain(image, budget):
