@@ -28,6 +28,18 @@ DEFAULT_HEAP = BUDGET_HEAP
 SIM_MPY_DIR = REPO_ROOT / "build" / "sim-mpy"  # the compiled firmware the simulator runs
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to send SIGTERM when the host process ends, however it ends
+    (a killed demo or test must not leave a simulated panel running). Linux signals the death of the
+    thread that started the child: start a PanelSim from a thread that outlives it (the main thread)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: stop() still ends the panel on every normal exit
+
+
 class PanelDied(RuntimeError):
     """The firmware process ended; the message carries its log."""
 
@@ -129,7 +141,7 @@ class PanelSim:
             self.proc = subprocess.Popen(
                 self.command(master), pass_fds=[master], stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, env=self.env(), cwd=self.workdir,
-                start_new_session=True,
+                start_new_session=True, preexec_fn=_die_with_parent,
             )
         return self
 
