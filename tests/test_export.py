@@ -85,7 +85,7 @@ def test_json_document(filled, tmp_path):
     assert len(strat["events"]) == strat["summary"]["events"]
 
 
-def test_fhir_bundle_is_valid_r4b(filled, tmp_path):
+def test_fhir_bundle_is_valid_r4b_and_r4(filled, tmp_path):
     (path,) = export.write(filled, "fhir", tmp_path / "bundle.json")
     doc = json.loads(path.read_text())
     model = validate(doc)
@@ -141,3 +141,21 @@ def test_age_over_89_is_given_as_90(store):
     assert rec["summary"]["findings"][0]["value"] == 90
     assert export.collect(store)[0]["summary"]["findings"][0]["value"] == 95
     assert bundle([rec])["entry"][0]["resource"]["resourceType"] == "Patient"
+
+
+def test_fhir_bundle_is_valid_r4_4_0_1_as_fhirclient_reads_it(filled, tmp_path):
+    from fhirclient.models.bundle import Bundle as R4Bundle
+    from fhirclient.models.fhirabstractbase import FHIRValidationError
+
+    (path,) = export.write(filled, "fhir", tmp_path / "bundle.json")
+    doc = json.loads(path.read_text())
+    r4 = R4Bundle(doc, strict=True)  # the models are generated from FHIR 4.0.1
+    assert r4.type == "collection" and {type(e.resource).__name__ for e in r4.entry} == {
+        "Patient", "Procedure", "Observation"}
+    for change in ({"bogus": 1}, {"status": 12}):  # an element R4 does not know; a wrong type
+        bad = json.loads(json.dumps(doc))
+        bad["entry"][1]["resource"].update(change)
+        with pytest.raises(FHIRValidationError):
+            R4Bundle(bad, strict=True)
+        with pytest.raises((FHIRValidationError, ValidationError)):
+            validate(bad)

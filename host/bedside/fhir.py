@@ -1,10 +1,9 @@
 """The cases as an HL7 FHIR bundle: one Procedure per case with its Observations (scores, findings, outcome, figures).
 
-Validated with fhir.resources 8.3.0. That release carries FHIR R5 (its root package),
-R4B (4.3.0, fhir.resources.R4B) and STU3, but not R4 (4.0.1): the bundle is built and
-validated against the R4B models. Procedure, Observation, Patient and Bundle are the same
-shape in R4 and R4B for every element used here, but the validation is R4B's, not R4's.
-fhir.resources checks structure, types and cardinality, not terminology bindings.
+Validated twice, by two libraries: against FHIR R4 (4.0.1) with fhirclient 4.4.0 (SMART on FHIR's
+models, generated from 4.0.1, in strict mode: every element's type, required elements, no unknown
+elements), and against R4B (4.3.0) with fhir.resources 8.3.0 (pydantic models: structure, types,
+cardinality), which has no R4 package. Neither checks terminology bindings.
 
 Codes: no SNOMED CT or LOINC code is claimed. Each resource has a human-readable
 code.text and a coding in Bedside's own code system (CODE_SYSTEM: the finding, score or
@@ -184,7 +183,11 @@ def bundle(records: list[dict]) -> dict:
 
 
 def validate(doc: dict):
-    """Parse `doc` with fhir.resources' R4B models; raises pydantic.ValidationError naming every problem."""
+    """Validate `doc` as an R4B Bundle (fhir.resources: pydantic.ValidationError naming every problem), then as
+    an R4 (4.0.1) Bundle (fhirclient, strict: FHIRValidationError naming every problem); returns the R4B model."""
     from fhir.resources.R4B.bundle import Bundle
+    from fhirclient.models.bundle import Bundle as R4Bundle
 
-    return Bundle.model_validate(doc)
+    model = Bundle.model_validate(doc)
+    R4Bundle(doc, strict=True)
+    return model
