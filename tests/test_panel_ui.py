@@ -22,7 +22,7 @@ from bedside.tools import fonts
 from conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "panel"
-KEY_SCREENS = ("home", "setup", "findings", "numpad", "finding-choice", "scores", "basis-jcto", "case",
+KEY_SCREENS = ("home", "setup", "findings", "numpad", "finding-choice", "scores", "basis-jcto", "case", "undo-confirm",
                "technique-whih", "runner-first-item", "runner-decision", "runner-deferred", "runner-wire-alert",
                "timers", "end-of-case", "fault", "close-confirm", "cases", "pairing-code")
 TARGET_PX = 72  # panel/ui/theme.py TARGET: 11 mm on the reference display's 0.154 mm pixels
@@ -60,6 +60,9 @@ def test_taps_recorded_the_case_in_the_journal(walk):
     assert by[("measure", "close_mcs", "gap")]["val"] == 45  # "4", ".", "5" on the pad: 4.5 mm, one decimal
     assert by[("skip", "hand_in_hand", None)]["why"] == "done_differently"
     assert by[("measure", "case", "guides")]["val"] == "bilateral"  # a case record, from More…
+    tips = [e for e in evs if e["k"] == "decide" and e["item"] == "tip_in"]
+    undo = [e for e in evs if e["k"] == "undo"]
+    assert len(tips) == 2 and [u["ref"] for u in undo] == [tips[0]["seq"]]  # undone, then answered again
     assert ("defer", "rendezvous") in kinds and kinds.index(("confirm", "rendezvous")) > kinds.index(
         ("decide", "tech_ok"))  # the deferred item came back before the end
     assert [e["v"] for e in evs if e["k"] == "finding" and e["f"] == "age"] == [68]

@@ -114,6 +114,9 @@ def main(argv):
     steps_path, out = argv[0], argv[1]
     with open(steps_path) as f:
         steps = json.load(f)
+    # the harness's own buffer, made before the panel starts: a picture is copied a piece at a time
+    chunk = bytearray(2048)
+    chunk_mv = memoryview(chunk)
     board = WalkBoard(out + "/flash.img", out + "/gram.rgb565")
     from panel.app import Panel
     from panel.ui.touchui import TouchUI
@@ -159,14 +162,13 @@ def main(argv):
             snaps += 1
             panel.step(0)
             name = "%02d-%s" % (snaps, step[1])
-            chunk = bytearray(2048)  # the picture is copied a piece at a time: no 300 KB in the heap
             with open(out + "/gram.rgb565", "rb") as src:
                 with open(out + "/" + name + ".rgb565", "wb") as dst:
                     while True:
                         n = src.readinto(chunk)
                         if not n:
                             break
-                        dst.write(chunk[:n])
+                        dst.write(chunk_mv[:n])
             targets = []
             for w in ui.top().widgets:
                 if w.visible and w.action is not None:

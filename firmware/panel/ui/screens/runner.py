@@ -218,10 +218,11 @@ class Runner(Screen):
 
     def _more(self, _b):
         run = self.run()
-        options = [("note", "Add a note", "time-stamped on this item"), ("timers", "Timers and tallies"),
+        options = [("undo", "Undo the last entry", "a mis-tap: it stays recorded, marked undone"),
+                   ("note", "Add a note", "time-stamped on this item"), ("timers", "Timers and tallies"),
                    ("scores", "Scores"), ("case", "Back to the case")]  # type: list
         if run is not None and run.cl.get("rec"):
-            options.insert(2, ("records", "Case records", "guides, approach, times, contrast"))
+            options.insert(3, ("records", "Case records", "guides, approach, times, contrast"))
         if run is not None and run.end is None:
             d = run.deferred()
             if d and not run.pend:
@@ -231,7 +232,11 @@ class Runner(Screen):
         self.ui.pick("More", options, self._menu)
 
     def _menu(self, what):
-        if what == "note":
+        if what == "undo":
+            from panel.ui.undo import ask
+
+            ask(self.ui, self.update)
+        elif what == "note":
             self.ui.pick("Note", [(t, t) for t in NOTES], lambda t: self._after(self.ui.record("note", {"text": t})))
         elif what == "deferred":
             run = self.run()
