@@ -11,5 +11,5 @@ include("$(PORT_DIR)/boards/manifest.py")  # the port's own frozen modules (asyn
 
 package("panel")
 package("drivers")
-package("boards", files=("__init__.py", "pico2.py", "pico2_pins.py"))
+package("boards", files=("__init__.py", "clock.py", "pico2.py", "pico2_pins.py"))
 package("bedlink", base_path="../protocol")

@@ -10,7 +10,7 @@
 #         files live under /data, apart from the code
 # display ST7796S on SPI1 (drivers/st7796.py), touch XPT2046 on SPI0 (drivers/xpt2046.py),
 #         pins from boards/pico2_pins.py; the touch calibration is /data/touch.json
-# clock   time.ticks_ms; device_id from machine.unique_id() (the board's 64-bit unique id)
+# clock   time.ticks_ms (boards/clock.py); device_id from machine.unique_id() (the board's 64-bit unique id)
 # log     UART0 TX (GP0) at 115200 baud and the last LOG_KEEP lines in RAM: never the USB link
 #
 # Maintenance: hold BOOTSEL for half a second while the panel runs and the firmware stops between
@@ -21,11 +21,11 @@
 
 import os
 import sys
-import time
 
 import machine  # the rp2 port's (type-checked against its stubs); tests put a fake one in sys.modules
 
 from boards import pico2_pins
+from boards.clock import Clock
 from drivers import touch as touchlib
 from drivers.st7796 import ST7796
 from drivers.xpt2046 import XPT2046
@@ -131,17 +131,6 @@ class FlashStorage:
     def free_bytes(self):
         st = os.statvfs(self.root)
         return st[0] * st[3]
-
-
-class Clock:
-    def ticks_ms(self):
-        return time.ticks_ms()
-
-    def ticks_diff(self, a, b):
-        return time.ticks_diff(a, b)
-
-    def sleep_ms(self, ms):
-        time.sleep_ms(ms)
 
 
 class Pico2Board:

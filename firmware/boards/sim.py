@@ -16,6 +16,7 @@ import select
 import sys
 import time
 
+from boards.clock import Clock
 from panel.board import LINK_DATA, LINK_GONE, LINK_IDLE
 
 FLASH_BLOCK = 4096
@@ -159,17 +160,6 @@ class ScriptedTouch:
                 self.next += 1
                 return (x, y)
         return None
-
-
-class Clock:
-    def ticks_ms(self):
-        return time.ticks_ms()
-
-    def ticks_diff(self, a, b):
-        return time.ticks_diff(a, b)
-
-    def sleep_ms(self, ms):
-        time.sleep_ms(ms)
 
 
 class SimBoard:
