@@ -22,7 +22,7 @@ from bedside.tools import fonts
 from conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "panel"
-KEY_SCREENS = ("home", "setup", "findings", "numpad", "finding-choice", "scores", "basis-jcto", "case", "undo-confirm",
+KEY_SCREENS = ("home", "setup", "findings", "findings-group", "numpad", "finding-choice", "scores", "basis-jcto", "case", "undo-confirm",
                "technique-whih", "runner-first-item", "runner-decision", "runner-deferred", "runner-wire-alert",
                "timers", "end-of-case", "fault", "close-confirm", "cases", "pairing-code")
 TARGET_PX = 72  # panel/ui/theme.py TARGET: 11 mm on the reference display's 0.154 mm pixels
@@ -103,7 +103,7 @@ def test_key_screens_match_their_golden_images(walk, name):
 
 
 def test_a_numeric_answer_out_of_range_is_refused_and_nothing_recorded(tmp_path):
-    steps = [["tap", "New case"], ["tap", "Findings"], ["tap", "Age"], ["tap", "?"],
+    steps = [["tap", "New case"], ["tap", "Findings"], ["tap", "Patient"], ["tap", "Age"], ["tap", "?"],
              ["tap", "1"], ["tap", "5"], ["tap", "0"], ["tap", "OK"], ["expect", "numpad"],  # 150: above 120
              ["tap", "⌫"], ["tap", "⌫"], ["tap", "OK"], ["expect", "numpad"],  # 1: below 18
              ["tap", "9"], ["tap", "OK"], ["expect", "finding"]]  # 19: taken
