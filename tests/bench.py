@@ -226,7 +226,7 @@ def panel_ui_figures() -> None:
                   f"taps (budget <= 10 %)")
         mpy_dir = build_ui_scenario(Path(tmpdir) / "mpy")
         kb = heap.smallest(lambda n: ui_scenario_fits(mpy_dir, n, Path(tmpdir) / "walk"), 32, 512)
-        show_heap("firmware heap, full UI walkthrough (every screen, two checklists, 78 taps, band buffer "
+        show_heap(f"firmware heap, full UI walkthrough (every screen, two checklists, {len(taps)} taps, band buffer "
                   "included), .mpy files loaded into the heap", kb)
         from bedside.tools import romfs
 
