@@ -16,7 +16,6 @@ import pytest
 from bedside.tools import deploy, mpy
 from conftest import ROOT
 
-ARMV7EMSP = 7
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +65,15 @@ def test_the_mpremote_command_copies_each_file_into_its_directory_then_resets(dr
         assert f'"/{d}"' in cmd[4]
 
 
-def test_viper_modules_are_built_for_the_board_and_the_rest_is_plain_bytecode(dry_run):
+def test_every_module_is_plain_bytecode_for_any_cpu(dry_run):
+    # No machine code is built on the PC: the viper byte swap is compiled by the board at import,
+    # so every .mpy has no architecture and plain mpy-cross compiles every file.
     out = deploy.OUT_DIR
     for rel in _expected() - {"main.py"}:
         header = (out / rel).read_bytes()[:4]
         assert header[0:1] == b"M" and header[1] == 6, rel  # .mpy version 6
-        arch = header[2] >> 2
-        native = mpy.is_native(ROOT / ("protocol" if rel.startswith("bedlink") else "firmware") / rel.replace(".mpy", ".py"))
-        assert arch == (ARMV7EMSP if native else 0), rel
-    assert mpy.is_native(ROOT / "firmware" / "drivers" / "rgb565_viper.py")
+        assert header[2] >> 2 == 0, rel  # no -march
+    assert b"@micropython.viper" in (ROOT / "firmware" / "drivers" / "rgb565_viper.py").read_bytes()
     assert (out / "main.py").read_bytes() == (ROOT / "firmware" / "main.py").read_bytes()
 
 

@@ -2,8 +2,8 @@
 # that display controllers take over SPI (high byte first).
 #
 # The swap runs on every pixel pushed to the screen, so on the board it is viper machine code
-# (drivers/rgb565_viper.py); this plain-Python loop is the fallback where viper is unavailable
-# (CPython; a .mpy compiled for another CPU). Both have the same signature and results.
+# (drivers/rgb565_viper.py, compiled at import); this plain-Python loop is the fallback where viper is
+# unavailable (CPython; a runtime without a native emitter). Both have the same signature and results.
 
 
 def swap16_py(src, start, dst, n):
@@ -17,7 +17,7 @@ def swap16_py(src, start, dst, n):
 
 try:
     from drivers.rgb565_viper import swap16
-except (ImportError, ValueError, SyntaxError):  # CPython; "incompatible .mpy arch" is a ValueError
+except (ImportError, SyntaxError):  # CPython has no micropython module; no emitter: the decorator is refused
     swap16 = swap16_py
 
 

@@ -1,8 +1,8 @@
-"""Put the firmware on the reference board: compile for the RP2350, copy with mpremote, reset.
+"""Put the firmware on the reference board: compile with mpy-cross, copy with mpremote, reset.
 
 Usage: python -m bedside.tools.deploy [--dry-run] PORT   (make deploy PORT=/dev/ttyACM0 [DRY=1])
-Compiles firmware/ and protocol/bedlink with mpy-cross into build/board-mpy (viper modules for the
-board's CPU, bedside.tools.mpy.BOARD_MARCH), then runs one mpremote session that makes the package directories,
+Compiles firmware/ and protocol/bedlink with mpy-cross into build/board-mpy (plain bytecode: the viper byte
+swap compiles on the board at import), then runs one mpremote session that makes the package directories,
 copies every compiled module and main.py to the board's root and resets it. --dry-run compiles and prints the command and
 every file it would copy, touching no board. The panel's data (/data) is never copied over or removed.
 """
@@ -68,7 +68,7 @@ def main(argv=None) -> int:
     import shutil
 
     shutil.rmtree(OUT_DIR, ignore_errors=True)  # nothing stale (a removed module) may reach the board
-    errors = mpy.build(OUT_DIR, march=mpy.BOARD_MARCH, skip=SKIP)
+    errors = mpy.build(OUT_DIR, skip=SKIP)
     if errors:
         print("firmware does not compile for the board:\n" + "\n".join(errors), file=sys.stderr)
         return 1

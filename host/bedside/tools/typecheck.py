@@ -30,7 +30,8 @@ MODULES = ("main",)
 # Checked by nobody: unix-port-only modules, which use what no board has (os.VfsLfs2 on a file,
 # ptys, argv) and which the rp2 stubs rightly lack.
 UNIX_ONLY = ("boards.sim", "boards.walk")
-# Viper functions take pointer types (ptr8) that are not Python types: their module is opaque to mypy.
+# The viper byte swap is compiled from a string at import (pointer types, ptr8, are not Python types):
+# its module is opaque to mypy.
 VIPER = ("drivers.rgb565_viper",)
 # The UI's widgets and screens set attributes to None until a screen is built or painted (the frame
 # buffer of the band being painted, the UI before the first show): optional-None checks there are noise.
