@@ -86,12 +86,6 @@ class Widget:
         if self.screen is not None and self.screen.ui is not None and self.visible:
             self.screen.ui.invalidate(part or self.rect, self.screen)
 
-    def show(self, on):
-        if on != self.visible:
-            self.visible = True
-            self.changed()  # the old or the new look: either way the area is repainted
-            self.visible = on
-
 
 class Screen:
     """A screen: widgets in the content area, hooks when opened and hidden."""
@@ -145,8 +139,6 @@ class UI:
         self.gfx = Gfx()
         self.status = None
         self.pixels = 0  # pixels sent to the display since boot (make bench: per tap)
-        self.taps = 0
-        self.error = None  # a message shown once on the next screen (a refused event)
 
     # -- the stack
     def top(self):
@@ -177,6 +169,13 @@ class UI:
         if self.status is not None:
             self.status.changed()
 
+    def _drop(self):
+        """Take the top screen off the stack: hidden, its widgets gone, its module let go."""
+        old = self.stack.pop()
+        old.on_hide()
+        old.clear()
+        self._release(old)
+
     def push(self, name, arg=None):
         """Open screen `name` (a module of panel/ui/screens) on top of the stack."""
         old = self.top()
@@ -190,35 +189,24 @@ class UI:
 
     def replace(self, name, arg=None):
         """Open `name` in place of the top screen."""
-        old = self.stack.pop() if self.stack else None
-        if old is not None:
-            old.on_hide()
-            old.clear()
-            self._release(old)
+        if self.stack:
+            self._drop()
         screen = self._load(name)(self, arg)
         self.stack.append(screen)
         self._open(screen)
         return screen
 
-    def back(self, result=None):
-        """Close the top screen; the one below comes back (and hears `result` if it asked)."""
+    def back(self):
+        """Close the top screen; the one below comes back."""
         if len(self.stack) < 2:
             return
-        old = self.stack.pop()
-        old.on_hide()
-        old.clear()
-        self._release(old)
-        top = self.stack[-1]
-        if result is not None and hasattr(top, "result"):
-            top.result(old, result)
-        self._open(top)
+        self._drop()
+        self._open(self.stack[-1])
 
     def home(self):
+        """Back to the bottom screen (home)."""
         while len(self.stack) > 1:
-            old = self.stack.pop()
-            old.on_hide()
-            old.clear()
-            self._release(old)
+            self._drop()
         self._open(self.stack[-1])
 
     # -- what screens ask for
@@ -253,7 +241,6 @@ class UI:
     # -- touch
     def tap(self, x, y):
         """Dispatch a press at (x, y): the status bar, then the top screen's widgets, topmost first."""
-        self.taps += 1
         if self.status is not None and inside(self.status.rect, x, y):
             if self.status.action is not None:
                 self.status.action(self.status)

@@ -19,7 +19,6 @@ ACCENT = 0xFDA0  # amber (#FFB400): headings, warnings (always with a word or "!
 PANEL = 0x2104  # near-black grey (#202020): button faces
 LINE = 0x8410  # grey (#808080): button borders
 BAD = 0xF986  # red (#FF3030): faults (always with a word)
-GOOD = 0x57EA  # green (#50FF50): done marks (always with a tick)
 
 TARGET = MIN_TARGET_PX  # px: the smallest tappable size (72)
 

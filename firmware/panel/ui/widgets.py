@@ -9,7 +9,7 @@
 
 from panel.ui import theme
 from panel.ui.core import Widget, union
-from panel.ui.fonts import body, large, small
+from panel.ui.fonts import body, small
 from panel.ui.text import fit, width, wrap
 
 TICK = "✓ "
@@ -19,12 +19,11 @@ HEADER_H = 28  # a group heading in a list (not tappable)
 class Label(Widget):
     """One line of text; set() repaints only the union of the old and the new text."""
 
-    def __init__(self, x, y, w, text="", font=body, colour=theme.FG, align=0, bg=theme.BG):
+    def __init__(self, x, y, w, text="", font=body, colour=theme.FG, align=0):
         Widget.__init__(self, x, y, w, font.HEIGHT)
         self.font = font
         self.colour = colour
         self.align = align  # 0 left, 1 centre, 2 right
-        self.bg = bg
         self.text = ""
         self.span = (x, y, 0, font.HEIGHT)
         self._set(text)
@@ -70,8 +69,6 @@ class Label(Widget):
             self.changed(union(old, new))
 
     def draw(self, g):
-        if self.bg != theme.BG:
-            g.fill_rect(self.rect[0], self.rect[1], self.rect[2], self.rect[3], self.bg)
         if self.text:
             g.text(self.font, self.text, self.span[0], self.span[1], self.colour)
 
@@ -332,5 +329,3 @@ def clock(ms):
         return "%d:%02d:%02d" % (s // 3600, (s // 60) % 60, s % 60)
     return "%d:%02d" % (s // 60, s % 60)
 
-
-__all__ = ("Label", "Text", "Button", "Row", "List", "StatusBar", "choice_row", "select", "clock", "large")
