@@ -19,12 +19,7 @@ sys.path.insert(0, str(ROOT / "tests" / "portable"))
 SWAP_BENCH = """
 import time
 from drivers import rgb565_viper
-def plain(src, start, dst, n):
-    i = 0
-    while i < n:
-        dst[i] = src[start + i + 1]
-        dst[i + 1] = src[start + i]
-        i += 2
+from drivers.rgb565 import swap16_py as plain
 src = bytearray(1024)
 dst = bytearray(1024)
 for name, fn, reps in (("viper", rgb565_viper.swap16, 2000), ("python", plain, 100)):

@@ -46,7 +46,8 @@ def load_checklist(cid):
     return load(cid)
 
 
-def _outcome_entry(oid):
+def outcome_entry(oid):
+    """(catalogue entry of outcome oid or None, whether it collects several answers)."""
     from panel.content.outcomes import MANY, OUTCOMES
 
     for o in OUTCOMES:
@@ -168,7 +169,7 @@ class CaseState:
             self.notes.append((ev["seq"], ev["t"], text if self.texts else None))
 
     def _outcome(self, ev):
-        entry, many = _outcome_entry(ev["o"])
+        entry, many = outcome_entry(ev["o"])
         if entry is None:
             raise CaseError("no outcome named %r" % (ev["o"],))
         v = ev.get("v")

@@ -17,7 +17,7 @@ for _f in FINDINGS:
     _BY_ID[_f[0]] = _f
 
 
-def spec(fid):
+def spec(fid):  # type: (str) -> tuple
     """The catalogue entry of finding `fid`; FindingError if there is none."""
     f = _BY_ID.get(fid)
     if f is None:

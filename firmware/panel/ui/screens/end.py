@@ -5,7 +5,8 @@
 # shown, never entered. Complications are added one by one. Closing is confirmed:
 # after it only outcomes and notes can be added.
 
-from panel.content.outcomes import COMPLICATIONS, OUTCOMES
+from panel.case import outcome_entry
+from panel.content.outcomes import COMPLICATIONS
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.fonts import small
@@ -26,7 +27,7 @@ class End(Screen):
         self.rows = {}
         for i in range(len(ASKED)):
             oid = ASKED[i]
-            entry = [o for o in OUTCOMES if o[0] == oid][0]
+            entry = outcome_entry(oid)[0]
             self.add(Text(x + 4, y + i * T + 14, label_w - 8, 2 * small.HEIGHT, entry[2], small))
             self.rows[oid] = choice_row(self, x + label_w, y + i * T, w - label_w, YNU, st.outcomes.get(oid),
                                         lambda v, o=oid: self._set(o, v), h=T)

@@ -3,7 +3,8 @@
 # The definition is shown in full above the answers. Where a finding may be read on
 # angiography or on CT (SCORES.md rule 5), the source is chosen with the answer.
 
-from panel.content.findings import FINDINGS, INT, YN
+from panel.content.findings import INT, YN
+from panel.findings import spec
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.fonts import small
@@ -13,21 +14,14 @@ from panel.ui.widgets import Button, Text, choice_row, select
 UNKNOWN = (None, "Unknown")
 
 
-def _entry(fid):  # type: (str) -> tuple
-    for entry in FINDINGS:
-        if entry[0] == fid:
-            return entry
-    raise ValueError("no finding named %r" % fid)
-
-
 class FindingScreen(Screen):
     def build(self):
-        f = _entry(self.arg)
+        f = spec(self.arg)
         self.f = f
         self.title = f[2]
         st = self.ui.model.keeper.case.state
         value = st.findings.get(f[0])
-        self.source = st.findings.sources.get(f[0]) if hasattr(st.findings, "sources") else None
+        self.source = st.findings.sources.get(f[0])
         x, y, w, h = theme.CONTENT
         T = theme.TARGET
         self.add(Text(x + theme.PAD, y + 4, w - 16, 2 * small.HEIGHT, f[3], small, theme.DIM))

@@ -1,6 +1,6 @@
 # panel/ui/screens/setup.py — case set-up: the target vessel and the operator.
 
-from panel.content.findings import FINDINGS
+from panel.findings import spec
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.widgets import Button, choice_row, select
@@ -14,10 +14,7 @@ class Setup(Screen):
         st = model.keeper.case.state
         x, y, w, h = theme.CONTENT
         T = theme.TARGET
-        vessels = ()  # type: tuple
-        for f in FINDINGS:
-            if f[0] == "vessel":
-                vessels = f[4]
+        vessels = spec("vessel")[4]
         top = y
         rows = (vessels[:5], vessels[5:])
         chosen = st.findings.get("vessel")

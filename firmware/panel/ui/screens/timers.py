@@ -5,7 +5,7 @@
 # by the case and shown here with "!" and in amber. Contrast, fluoroscopy and
 # procedure time are the case's tallies (outcome events), entered on the numeric pad.
 
-from panel.content.outcomes import OUTCOMES
+from panel.case import outcome_entry
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.fonts import large, small
@@ -35,7 +35,7 @@ class Timers(Screen):
         n = len(TALLIES)
         for i in range(n):
             oid = TALLIES[i]
-            entry = [o for o in OUTCOMES if o[0] == oid][0]  # type: tuple
+            entry = outcome_entry(oid)[0]
             v = st.outcomes.get(oid)
             bx = x + i * w // n
             self.add(Button(bx, y + 2 * T, x + (i + 1) * w // n - bx, T, entry[2].split(" ")[0],
