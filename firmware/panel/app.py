@@ -18,7 +18,7 @@ from panel.pairing import Pairing
 from panel.player import Player
 from panel.profiles import Profiles
 from panel.service import LinkService
-from panel.uptime import Uptime
+from panel.uptime import Uptime, clock as hms
 from panel.version import CONTENT_VERSION, FIRMWARE_VERSION
 
 MAX_PAYLOAD = 1024  # largest frame payload the panel accepts (bytes), told in the handshake
@@ -102,22 +102,13 @@ class Panel:
             return "STORAGE FULL: sync to start a case"
         return None
 
-    def link_text(self):
-        """The link as the status bar says it: no host, connected, or paired."""
-        if not self.host_present:
-            return "no host"
-        if self.pairing.authed_host is not None:
-            return "host paired"
-        return "host connected"
-
     def clock_text(self):
         """The procedure clock while a case is open, else the wall time once a host has set it."""
         clock = self.board.clock
         case = self.keeper.case
         ticks = clock.ticks_ms()
         if case is not None and not case.state.closed:
-            s = clock.ticks_diff(ticks, case.state.opened) // 1000
-            return "case %d:%02d:%02d" % (s // 3600, (s // 60) % 60, s % 60)
+            return "case " + hms(clock.ticks_diff(ticks, case.state.opened))
         wall = self.journal.wall_time(self.boot, ticks)
         if wall is None:
             return "clock not set"
@@ -128,7 +119,7 @@ class Panel:
         return "device %s, firmware %s, content %s" % (self.board.device_id, FIRMWARE_VERSION, CONTENT_VERSION)
 
     def status(self):
-        """The line of state the status screen shows."""
+        """The link's state, as the status bar says it: waiting, connected or paired (and the protocol version)."""
         if not self.host_present:
             return "waiting for host"
         if self.pairing.authed_host is not None:

@@ -304,7 +304,7 @@ class StatusBar(Widget):
         model = self.ui.model
         top = self.ui.top()
         title = top.title if top is not None else ""
-        link = model.link_text()
+        link = model.status()
         warn = model.storage_warning()
         left = title
         right = link + "  " + model.clock_text()
@@ -320,12 +320,4 @@ class StatusBar(Widget):
         rw = width(small, self.right)
         g.text(small, self.right, theme.W - rw - 6, 5, theme.ACCENT if self.warn else theme.FG)
         g.text(small, fit(small, self.left, theme.W - rw - 24), 6, 5, theme.FG)
-
-
-def clock(ms):
-    """h:mm:ss (or m:ss under an hour) of a duration in ms."""
-    s = ms // 1000
-    if s >= 3600:
-        return "%d:%02d:%02d" % (s // 3600, (s // 60) % 60, s % 60)
-    return "%d:%02d" % (s // 60, s % 60)
 

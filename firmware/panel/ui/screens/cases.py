@@ -17,7 +17,7 @@ class Cases(Screen):
         items = []  # type: list
         if self.arg == "sync":
             self.title = "Sync status"
-            items.append(("Link", None, model.link_text(), None, False, None))
+            items.append(("Link", None, model.status(), None, False, None))
             items.append(("Paired hosts", None, str(len(model.pairing.hosts())), None, False, None))
             warn = model.storage_warning()
             items.append(("Storage", warn or "room for new cases", "LOW" if warn else "ok", None, False,

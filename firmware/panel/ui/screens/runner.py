@@ -13,7 +13,8 @@ from panel.checklist import ABANDON_REASONS, DECISION, MEASURE, OTHER, RESET_REA
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.fonts import large, small
-from panel.ui.widgets import Button, Label, Text, clock
+from panel.ui.widgets import Button, Label, Text
+from panel.uptime import clock
 
 NOTES = ("Marker: look at this time on the host", "Image or run saved", "Device changed",
          "Complication suspected", "Details to follow on the host")

@@ -9,7 +9,8 @@ from panel.case import outcome_entry
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.fonts import large, small
-from panel.ui.widgets import Button, Label, clock
+from panel.ui.widgets import Button, Label
+from panel.uptime import clock
 
 TALLIES = ("contrast_ml", "fluoro_s", "procedure_s")
 
