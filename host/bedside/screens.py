@@ -83,25 +83,32 @@ def build_ui_scenario(mpy_dir: Path) -> Path:
     return mpy_dir
 
 
-def ui_scenario_fits(mpy_dir: Path, heap_kb: int, work: Path, romfs: Path | None = None) -> bool:
-    """The whole walkthrough, as .mpy from mpy_dir (as a board loads it), within a heap of heap_kb KB.
+def _walk(work: Path, steps: list, heap: str, micropypath: str, prelude: str = "") -> subprocess.CompletedProcess:
+    """Run firmware/boards/walk.py's main on `steps` in `work` (cleared first): its pictures and walk.jsonl land there.
 
-    romfs: a ROMFS image of mpy_dir (bedside.tools.romfs) mounted first and imported from, as on a board whose
-    firmware is in its ROM partition; the image itself then occupies its size of the heap (see that module).
+    prelude: MicroPython source run first (bedside.tools.romfs.MOUNT: import the firmware from a ROMFS image).
     """
-    from bedside.tools.romfs import MOUNT
-
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*"):
         old.unlink()
-    (work / "steps.json").write_text(json.dumps(WALKTHROUGH))
-    code = f"from boards.walk import main\nmain([{str(work / 'steps.json')!r}, {str(work)!r}])\n"
-    path = str(mpy_dir)
-    if romfs is not None:
-        code = MOUNT.format(image=str(romfs)) + code
-        path = ""
-    done = subprocess.run([str(tool("micropython")), "-X", f"heapsize={heap_kb}wK", "-c", code],
-                          env=dict(os.environ, MICROPYPATH=path), capture_output=True, text=True, timeout=300)
+    (work / "steps.json").write_text(json.dumps(steps))
+    code = prelude + f"from boards.walk import main\nmain([{str(work / 'steps.json')!r}, {str(work)!r}])\n"
+    return subprocess.run([str(tool("micropython")), "-X", f"heapsize={heap}", "-c", code],
+                          env=dict(os.environ, MICROPYPATH=micropypath), capture_output=True, text=True, timeout=300)
+
+
+def ui_scenario_fits(mpy_dir: Path, heap_kb: int, work: Path, romfs: Path | None = None) -> bool:
+    """The whole walkthrough, as .mpy from mpy_dir (as a board loads it), within a heap of heap_kb KB.
+
+    romfs: a ROMFS image of mpy_dir (bedside.tools.romfs) to import from instead, running in place as frozen
+    firmware runs from a board's flash; the image itself then occupies its size of the heap (see that module).
+    """
+    from bedside.tools.romfs import MOUNT
+
+    if romfs is None:
+        done = _walk(work, WALKTHROUGH, f"{heap_kb}wK", str(mpy_dir))
+    else:
+        done = _walk(work, WALKTHROUGH, f"{heap_kb}wK", "", MOUNT.format(image=str(romfs)))
     return done.returncode == 0 and (work / "walk.jsonl").exists() and '"closed": true' in (work / "walk.jsonl").read_text()
 
 
@@ -129,11 +136,8 @@ def run_walkthrough(out: Path, steps: list | None = None, heap: str = "1024wK") 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bedside-walk-") as tmp:
         work = Path(tmp)
-        (work / "steps.json").write_text(json.dumps(steps if steps is not None else WALKTHROUGH))
-        env = dict(os.environ, MICROPYPATH=f"{REPO_ROOT / 'firmware'}:{REPO_ROOT / 'protocol'}")
-        cmd = [str(tool("micropython")), "-X", f"heapsize={heap}", str(REPO_ROOT / "firmware" / "boards" / "walk.py"), str(work / "steps.json"),
-                                           str(work)]
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        done = _walk(work, steps if steps is not None else WALKTHROUGH, heap,
+                     f"{REPO_ROOT / 'firmware'}:{REPO_ROOT / 'protocol'}")
         if done.returncode != 0:
             raise RuntimeError(f"walkthrough failed: {done.stdout}{done.stderr}".strip())
         log = _read_log(work / "walk.jsonl")
