@@ -66,3 +66,12 @@ def test_demo_runs_the_simulated_panel_end_to_end(tmp_path):
     assert "the panel shows pairing code" in res.stdout and "paired with sim-" in res.stdout
     assert "close" in res.stdout  # the last event of the case, seen live
     assert "synced: 1 case(s), 59 events stored" in res.stdout
+
+
+def test_panel_sim_refuses_a_heap_not_in_board_units():
+    from typer.testing import CliRunner
+
+    from bedside.cli import app
+
+    result = CliRunner().invoke(app, ["panel-sim", "--heap", "512K"])
+    assert result.exit_code == 1 and "give it as NwK" in result.output

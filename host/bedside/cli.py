@@ -45,7 +45,10 @@ def panel_sim(
 
     if flash is None:
         flash = str(user_data_dir() / "panel-sim-flash.img")
-    sim = PanelSim(flash=flash, heap=heap, touch_script=touch)
+    try:
+        sim = PanelSim(flash=flash, heap=heap, touch_script=touch)
+    except ValueError as e:
+        _fail(str(e))
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     try:

@@ -85,6 +85,8 @@ class PanelSim:
         self.play = play  # a scripted case (JSON file) the panel plays as if tapped
         self.speed = speed
         self.romfs = romfs and not from_source
+        if self.romfs and not (heap.endswith("wK") and heap[:-2].isdigit()):
+            raise ValueError(f"heap {heap!r}: give it as NwK, N KB as a 32-bit board counts (e.g. 128wK)")
         self.image = None  # the ROMFS image the firmware runs from, once started
         self.master = None
         self._log_start = 0
@@ -99,7 +101,7 @@ class PanelSim:
         if self.image is not None:
             from bedside.tools.romfs import MOUNT
 
-            words = int(self.heap.rstrip("wK")) + -(-self.image.stat().st_size // 2048)
+            words = int(self.heap[:-2]) + -(-self.image.stat().st_size // 2048)
             code = MOUNT.format(image=str(self.image)) + "from boards.sim import main\nmain()\n"
             args = [str(tool("micropython")), "-X", f"heapsize={words}wK", "-c", code]
         else:

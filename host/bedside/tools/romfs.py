@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from pathlib import Path
 
 from mpremote.romfs import make_romfs
@@ -32,9 +33,9 @@ def cached_image(mpy_dir: Path) -> Path:
     image = mpy_dir.with_name(mpy_dir.name + ".romfs")
     newest = max((p.stat().st_mtime for p in mpy_dir.rglob("*") if p.is_file()), default=0.0)
     if not image.exists() or image.stat().st_mtime < newest:
-        tmp = image.with_name(image.name + ".tmp")
+        tmp = image.with_name(f".{image.name}.{os.getpid()}.tmp")
         tmp.write_bytes(build_image(mpy_dir))
-        tmp.replace(image)  # atomic: simulators started in parallel never read half an image
+        tmp.replace(image)  # atomic, one temporary file a process: simulators started in parallel never read half an image
     return image
 
 
