@@ -19,6 +19,9 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
 - host ingest rate, events/s, on SQLite and on PostgreSQL (BEDSIDE_TEST_PG_URL;
   `eval "$(sudo .ci/run pg-env)"` starts one);
 - the cases table's query with 10,000 sample cases (bedside.samples) on SQLite, ms a page;
+- the panel UI: pixels sent per tap in the touch walkthrough (budget <= 10 % of the screen a checklist tap),
+  the floor the current item's text alone puts under that figure (tests/bench_floor.py), and the smallest heap
+  the whole walkthrough runs in;
 - the workstation app (tests/app/appbench.py): start to the first screen in a fresh process,
   and search / sort / next page of the case list with 10,000 cases, to rows on screen.
 Run: make bench
@@ -224,6 +227,9 @@ def panel_ui_figures() -> None:
             avg = sum(e["pixels"] for e in group) / len(group) / screen
             print(f"panel pixels sent per tap, {label}: {avg:.1%} of the screen on average over {len(group)} "
                   f"taps (budget <= 10 %)")
+        from bench_floor import floor_figures
+
+        floor_figures()
         mpy_dir = build_ui_scenario(Path(tmpdir) / "mpy")
         kb = heap.smallest(lambda n: ui_scenario_fits(mpy_dir, n, Path(tmpdir) / "walk"), 32, 512)
         show_heap(f"firmware heap, full UI walkthrough (every screen, two checklists, {len(taps)} taps, band buffer "

@@ -120,6 +120,34 @@ def test_a_tap_sends_only_what_it_changed(tmp_path):
     assert taps[2]["pixels"] == 2 * 96 * 72  # LAD selected, RCA no longer
 
 
+def test_what_the_taps_leave_on_screen_equals_a_full_repaint(walk):
+    # Each tap sends only what it changed; at every snap the screen must still be exactly what painting it whole gives.
+    _out, log = walk
+    stale = {e["snap"]: e["stale"] for e in log if "snap" in e and e["stale"]}
+    assert stale == {}, f"stale pixels [count, (x, y, w, h)] by snap: {stale}"
+
+
+def test_a_checklist_step_that_keeps_the_buttons_sends_their_labels_not_the_rows(walk):
+    # "Tip-in achieved" answers one two-way decision and the next is one too: the item's lines, the look-ahead
+    # and the buttons' labels change, the two rows of buttons (2 x 480 x 72) are not sent again.
+    _out, log = walk
+    taps = [e for e in log if e.get("tap") == "Tip-in achieved"]
+    assert taps and all(e["screen"] == "runner" for e in taps)
+    assert all(e["pixels"] < 2 * 480 * 72 for e in taps), [e["pixels"] for e in taps]
+
+
+def test_ink_width_covers_a_last_glyph_whose_ink_overhangs_its_advance():
+    # Repaints are sized by ink_width: a text ending in "J" draws past its advance in the large font.
+    from panel.ui.fonts import large
+    from panel.ui.text import ink_width, width
+
+    g = large.INDEX[(ord("J") - 32) * 6:][:6]
+    assert g[2] > g[3]  # bitmap wider than the advance
+    assert ink_width(large, "AJ") == width(large, "AJ") + g[2] - g[3]
+    assert ink_width(large, "JA") == width(large, "JA")
+    assert ink_width(large, "") == 0
+
+
 def test_generated_fonts_are_fresh():
     assert fonts.main(["--check"]) == 0, "run make fonts"
 

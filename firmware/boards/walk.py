@@ -11,7 +11,9 @@
 #                           on a later page of a list is reached by pressing ▼ first
 #   ["tapxy", x, y]         press at display coordinates
 #   ["wait", ms]            let ms of clock pass (loop turns: timers, alerts, repaint)
-#   ["snap", "name"]        copy the display memory to OUTDIR/NN-name.rgb565
+#   ["snap", "name"]        copy the display memory to OUTDIR/NN-name.rgb565, then paint the
+#                           whole screen and copy it to NN-name.full.rgb565: the two must be
+#                           equal (what the taps sent left no stale pixels)
 #   ["pairing_request"]     a host asks to pair: the code appears
 #   ["break_flash"]         the next flash write of the case fails (the fault screen)
 #   ["expect", "module"]    stop with an error unless that screen is on top
@@ -27,6 +29,17 @@ import sys
 
 from boards.sim import FileBlockDevice, FlashStorage, GramDisplay
 from panel.board import LINK_IDLE
+
+
+def copy(src_path, dst_path, chunk):
+    mv = memoryview(chunk)
+    with open(src_path, "rb") as src:
+        with open(dst_path, "wb") as dst:
+            while True:
+                n = src.readinto(chunk)
+                if not n:
+                    break
+                dst.write(mv[:n])
 
 
 class NoLink:
@@ -116,7 +129,6 @@ def main(argv):
         steps = json.load(f)
     # the harness's own buffer, made before the panel starts: a picture is copied a piece at a time
     chunk = bytearray(2048)
-    chunk_mv = memoryview(chunk)
     board = WalkBoard(out + "/flash.img", out + "/gram.rgb565")
     from panel.app import Panel
     from panel.ui.touchui import TouchUI
@@ -162,13 +174,11 @@ def main(argv):
             snaps += 1
             panel.step(0)
             name = "%02d-%s" % (snaps, step[1])
-            with open(out + "/gram.rgb565", "rb") as src:
-                with open(out + "/" + name + ".rgb565", "wb") as dst:
-                    while True:
-                        n = src.readinto(chunk)
-                        if not n:
-                            break
-                        dst.write(chunk_mv[:n])
+            copy(out + "/gram.rgb565", out + "/" + name + ".rgb565", chunk)
+            # and the same screen painted whole: what the taps left must equal it (no stale pixels)
+            ui.invalidate((0, 0, board.display.width, board.display.height))
+            ui.flush()
+            copy(out + "/gram.rgb565", out + "/" + name + ".full.rgb565", chunk)
             targets = []
             for w in ui.top().widgets:
                 if w.visible and w.action is not None:

@@ -126,13 +126,28 @@ def _read_log(path: Path) -> list[dict]:
     return log
 
 
+def stale_pixels(shot: bytes, full: bytes) -> list:
+    """Where the screen the taps left differs from the same screen painted whole: [count, (x, y, w, h)] or []."""
+    a = memoryview(shot).cast("H")
+    b = memoryview(full).cast("H")
+    where = [i for i in range(len(a)) if a[i] != b[i]] if shot != full else []
+    if not where:
+        return []
+    xs = [i % W for i in where]
+    ys = [i // W for i in where]
+    return [len(where), (min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)]
+
+
 def rgb565_to_png(data: bytes, path: Path) -> None:
     """The display memory (RGB565, little-endian, row by row) as a PNG."""
     Image.frombuffer("RGB", (W, H), data, "raw", "BGR;16", 0, 1).save(path, optimize=True)
 
 
 def run_walkthrough(out: Path, steps: list | None = None, heap: str = "1024wK") -> list[dict]:
-    """Run `steps` on the firmware; write OUT/NN-name.png per snap; return the walk log (taps and snaps)."""
+    """Run `steps` on the firmware; write OUT/NN-name.png per snap; return the walk log (taps and snaps).
+
+    Each snap's entry gets "stale": where what the taps left on the screen differs from a full repaint.
+    """
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bedside-walk-") as tmp:
         work = Path(tmp)
@@ -143,6 +158,8 @@ def run_walkthrough(out: Path, steps: list | None = None, heap: str = "1024wK") 
         log = _read_log(work / "walk.jsonl")
         for entry in log:
             if "snap" in entry:
-                rgb565_to_png((work / f"{entry['snap']}.rgb565").read_bytes(), out / f"{entry['snap']}.png")
+                shot = (work / f"{entry['snap']}.rgb565").read_bytes()
+                entry["stale"] = stale_pixels(shot, (work / f"{entry['snap']}.full.rgb565").read_bytes())
+                rgb565_to_png(shot, out / f"{entry['snap']}.png")
         shutil.copy(work / "walk.jsonl", out / "walk.jsonl")
     return log

@@ -20,7 +20,7 @@ from panel.ui import theme
 from panel.ui.text import draw as _draw
 
 BAND_BYTES = 3840  # one band: 480 x 4 RGB565 rows, or a narrower rectangle in fewer passes
-MAX_DIRTY = 8  # more rectangles than this are merged into their bounding box
+MAX_DIRTY = 16  # more rectangles than this are merged into their bounding box
 
 
 def overlap(a, b):

@@ -4,17 +4,15 @@
 # format). A glyph's bitmap is copied from the font's bytes (frozen in flash on a
 # board) into one small scratch buffer and blitted through a two-colour palette with
 # the background as the transparent key: the caller has painted the background.
-# Characters the font lacks are drawn as "?".
-
-import framebuf
+# Characters the font lacks are drawn as "?". Measuring (width, fit, wrap) needs no
+# framebuf, so the host can measure too (make bench: the least a checklist tap can send).
 
 _ASCII = 95  # CHARS[0:95] are chr(32)..chr(126)
 _scratch = bytearray(6 * 48)  # the largest glyph bitmap (large font: 6 bytes x 43 rows) fits
-_palette = framebuf.FrameBuffer(bytearray(4), 2, 1, framebuf.RGB565)
 # framebuf compares the key with the colour after the palette: glyph background pixels map to a
 # colour no theme uses (a blue of 1/32), which is the key, so black ink on white still draws.
 _KEY = 0x0001
-_palette.pixel(0, 0, _KEY)
+_palette = None  # made at the first draw
 
 
 def _glyph(font, ch):
@@ -35,6 +33,15 @@ def width(font, s):
     for ch in s:
         w += index[_glyph(font, ch) + 3]
     return w
+
+
+def ink_width(font, s):
+    """Width of what drawing `s` touches: its width, and more where the last glyph's ink overhangs its advance."""
+    if not s:
+        return 0
+    g = _glyph(font, s[-1]) + 2
+    over = font.INDEX[g] - font.INDEX[g + 1]
+    return width(font, s) + (over if over > 0 else 0)
 
 
 def fit(font, s, w):
@@ -74,6 +81,12 @@ def wrap(font, s, w, lines=0):
 
 def draw(fb, font, s, x, y, colour):
     """Draw `s` with the top of its line at (x, y) in `colour`; return the x after it."""
+    global _palette
+    import framebuf
+
+    if _palette is None:
+        _palette = framebuf.FrameBuffer(bytearray(4), 2, 1, framebuf.RGB565)
+        _palette.pixel(0, 0, _KEY)
     _palette.pixel(1, 0, colour)
     index = font.INDEX
     bits = memoryview(font.BITS)

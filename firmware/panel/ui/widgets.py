@@ -10,14 +10,14 @@
 from panel.ui import theme
 from panel.ui.core import Widget, union
 from panel.ui.fonts import body, small
-from panel.ui.text import fit, width, wrap
+from panel.ui.text import fit, ink_width, width, wrap
 
 TICK = "✓ "
 HEADER_H = 28  # a group heading in a list (not tappable)
 
 
 class Label(Widget):
-    """One line of text; set() repaints only the union of the old and the new text."""
+    """One line of text; set() repaints only what follows the prefix the old and the new text share."""
 
     def __init__(self, x, y, w, text="", font=body, colour=theme.FG, align=0):
         Widget.__init__(self, x, y, w, font.HEIGHT)
@@ -38,7 +38,7 @@ class Label(Widget):
             x += self.rect[2] - tw
         old = self.span
         self.text = text
-        self.span = (x, self.rect[1], tw, self.font.HEIGHT)
+        self.span = (x, self.rect[1], ink_width(self.font, text), self.font.HEIGHT)
         return old
 
     def set(self, text, colour=None):
@@ -74,7 +74,7 @@ class Label(Widget):
 
 
 class Text(Widget):
-    """Wrapped text in a box: at most as many lines as fit, the last cut with "…"."""
+    """Wrapped text in a box: at most as many lines as fit, the last cut with "…"; set() sends changed lines."""
 
     def __init__(self, x, y, w, h, text="", font=body, colour=theme.FG):
         Widget.__init__(self, x, y, w, h)
@@ -87,27 +87,22 @@ class Text(Widget):
     def set(self, text, colour=None):
         if text == self.text and colour in (None, self.colour):
             return
+        recolour = colour is not None and colour != self.colour
         if colour is not None:
             self.colour = colour
-        old = self._extent()
+        old = self.lines
         self.text = text
         self.lines = wrap(self.font, text, self.rect[2], self.rect[3] // self.font.HEIGHT)
-        new = self._extent()
-        if old is None or new is None:
-            if old or new:
-                self.changed(old or new)
-        else:
-            self.changed(union(old, new))
-
-    def _extent(self):
-        if not self.lines:
-            return None
-        w = 0
-        for line in self.lines:
-            w = max(w, width(self.font, line))
-        if w == 0:
-            return None
-        return (self.rect[0], self.rect[1], w, len(self.lines) * self.font.HEIGHT)
+        # line by line: a line that stays the same is not sent, the others only as wide as the wider text
+        x, y = self.rect[0], self.rect[1]
+        h = self.font.HEIGHT
+        for i in range(max(len(old), len(self.lines))):
+            a = old[i] if i < len(old) else ""
+            b = self.lines[i] if i < len(self.lines) else ""
+            if a != b or recolour:
+                w = max(ink_width(self.font, a), ink_width(self.font, b))
+                if w:
+                    self.changed((x, y + i * h, w, h))
 
     def draw(self, g):
         y = self.rect[1]
@@ -131,9 +126,32 @@ class Button(Widget):
     def set(self, label=None, sub=None, selected=None, warn=None):
         new = (self.label if label is None else label, self.sub if sub is None else sub,
                self.selected if selected is None else selected, self.warn if warn is None else warn)
-        if new != (self.label, self.sub, self.selected, self.warn):
+        if new == (self.label, self.sub, self.selected, self.warn):
+            return
+        if new[2:] != (self.selected, self.warn):
             self.label, self.sub, self.selected, self.warn = new
-            self.changed()
+            self.changed()  # the face changes
+            return
+        before = self._text_box()  # the same face: only the text is sent
+        self.label, self.sub = new[0], new[1]
+        self.changed(union(before, self._text_box()))
+
+    def _lines(self):
+        label = (TICK if self.selected else "! " if self.warn else "") + self.label
+        return wrap(self.font, label, self.rect[2] - 12, 1 if self.sub else 2)
+
+    def _text_box(self):
+        """The rectangle the label (and its second line) is drawn in."""
+        x, y, w, h = self.rect
+        lines = self._lines()
+        tw = 0
+        for line in lines:
+            tw = max(tw, ink_width(self.font, line))
+        lh = self.font.HEIGHT * len(lines)
+        if self.sub:
+            tw = max(tw, ink_width(small, fit(small, self.sub, w - 12)))
+            lh += small.HEIGHT
+        return (x + (w - tw) // 2, y + (h - lh) // 2, tw, lh)
 
     def draw(self, g):
         x, y, w, h = self.rect
@@ -146,8 +164,7 @@ class Button(Widget):
             face, ink = theme.PANEL, theme.FG if enabled else theme.DIM
         g.fill_rect(x + 2, y + 2, w - 4, h - 4, face)
         g.rect(x + 2, y + 2, w - 4, h - 4, theme.FG if enabled else theme.LINE, 2)
-        label = (TICK if self.selected else "! " if self.warn else "") + self.label
-        lines = wrap(self.font, label, w - 12, 1 if self.sub else 2)
+        lines = self._lines()
         lh = self.font.HEIGHT * len(lines) + (small.HEIGHT if self.sub else 0)
         ty = y + (h - lh) // 2
         for line in lines:

@@ -6,8 +6,9 @@
 #   then     the next item along the path (decisions end the look-ahead)
 #   actions  Done / the decision's options / the measures (72 px high)
 #   bottom   Skip, Defer, More (exit gate, reset, notes, deferred items, timers, scores)
-# A tap changes only what it changed: rows are rebuilt only when their buttons differ,
-# labels repaint only the characters that changed (make bench: pixels per tap).
+# A tap changes only what it changed: a row is rebuilt only when its number of buttons
+# changes, otherwise only the labels that changed are sent; the item's text goes line
+# by line and labels after the prefix they keep (make bench: pixels per tap).
 
 from panel.checklist import ABANDON_REASONS, DECISION, MEASURE, OTHER, RESET_REASONS, SKIP_REASONS, fmt, is_pick
 from panel.ui import theme
@@ -39,7 +40,7 @@ class Runner(Screen):
         self.current = self.add(Text(x + theme.PAD, y + 26, w - 2 * theme.PAD, 2 * large.HEIGHT, "", large))
         self.then = self.add(Label(x + theme.PAD, y + 26 + 2 * large.HEIGHT + 2, w - 2 * theme.PAD, "", small,
                                    theme.DIM))
-        self.rows = {"act": ([], None), "bot": ([], None)}  # type: dict
+        self.rows = {"act": ([], -1), "bot": ([], -1)}  # type: dict
         self.row_y = {"act": y + h - 2 * T, "bot": y + h - T}
         self.update()
 
@@ -123,16 +124,21 @@ class Runner(Screen):
         return shown
 
     def _row(self, key, cells):
-        """Show `cells` [(label, sub, action, selected)] in row `key`; rebuilt only if the buttons differ."""
-        old, sig = self.rows[key]
-        new_sig = [(c[0], c[2] is not None) for c in cells]
+        """Show `cells` [(label, sub, action, selected)] in row `key`.
+
+        The same number of buttons keeps their places: only the labels that changed are sent
+        (a whole button only when it turns enabled or disabled). Another number rebuilds the row.
+        """
+        old, n_old = self.rows[key]
+        if len(cells) == n_old:
+            for b, c in zip(old, cells):
+                if (b.action is None) != (c[2] is None):
+                    b.changed()  # its border and ink change
+                b.action = c[2]
+                b.set(label=c[0], sub=c[1] or "", selected=c[3])
+            return
         y = self.row_y[key]
         x, _y, w, _h = theme.CONTENT
-        if sig == new_sig:
-            for b, c in zip(old, cells):
-                b.action = c[2]
-                b.set(sub=c[1] or "", selected=c[3])
-            return
         for b in old:
             self.widgets.remove(b)
             b.screen = None
@@ -143,7 +149,7 @@ class Runner(Screen):
             bx = x + i * w // n
             b = self.add(Button(bx, y, x + (i + 1) * w // n - bx, theme.TARGET, label, action, sub or "", selected))
             buttons.append(b)
-        self.rows[key] = (buttons, new_sig)
+        self.rows[key] = (buttons, n)
         self.ui.invalidate((x, y, w, theme.TARGET), self)
 
     def tick(self, now):
