@@ -7,6 +7,7 @@ and recreated, so every test starts from nothing; dropped after the module).
 Without BEDSIDE_TEST_PG_URL the PostgreSQL case skips locally and fails under
 BEDSIDE_CI=1 (conftest.need_ci_service); .ci/run starts a server and sets it.
 `store` is a Store opened (so migrated) on `db_url` and closed after the test.
+ingest_whih(store, ...) puts the scripted WHIH case (bedside.scenarios), with any further events, into a store.
 
 Use: conftest.py imports these fixtures (and pg_module_database, which db_url needs),
 so any test file can ask for `db_url` or `store`.
@@ -95,3 +96,19 @@ def store(db_url):
     s = Store(db_url)
     yield s
     s.close()
+
+
+def ingest_whih(store, device_id, case_id, extra=()):
+    """The scripted WHIH case recorded on a panel Case, then `extra` (delay, kind, fields) events, ingested."""
+    from bedlink.mpack import pack
+    from bedside.scenarios import whih_case
+    from panel.case import Case
+
+    c, t = None, 0
+    for delay, kind, fields in list(whih_case()) + list(extra):
+        t += delay
+        if kind == "new_case":
+            c = Case.open(case_id, t, boot=3)
+        else:
+            c.record(kind, t, fields or None)
+    store.ingest(device_id, case_id, [(e["seq"], pack(e), e["k"], e["b"], e["t"]) for e in c.events])

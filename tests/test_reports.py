@@ -1,4 +1,4 @@
-"""bedside.reports: AUC, quartiles, observed success by score category, figures by technique, the text form.
+"""bedside.reports: AUC, quartiles, each score's own endpoint by category, figures by technique, the text form.
 
 Every expected number below is computed by hand in the comments; published rates are read
 from the panel's content (never retyped). AUC is also checked against the plain pairwise
@@ -10,10 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bedlink.mpack import pack
 from bedside.reports import auc, build, quartiles, render_text, report
-from bedside.scenarios import whih_case
-from panel.case import Case
+from dbs import ingest_whih
 from panel.content.scores import load
 from panel.scoring import _category
 
@@ -70,21 +68,50 @@ def test_score_section_by_hand():
     assert (rep["cases"], rep["known_outcome"], rep["technical_successes"]) == (7, 6, 3)
     assert rep["technical_success_pct"] == 50.0
     j = next(s for s in rep["scores"] if s["id"] == "jcto")
-    cats = {c["label"]: c for c in j["categories"]}
-    # easy: case 1 (yes) -> 1/1; intermediate: cases 2 (no), 3 (yes) -> 1/2; difficult: only the unknown
-    # outcome -> 0 cases; very difficult: case 6 (no) -> 0/1
-    assert [(c["label"], c["n"], c["successes"], c["observed_pct"]) for c in j["categories"]] == [
-        ("easy", 1, 1, 100.0), ("intermediate", 2, 1, 50.0), ("difficult", 0, 0, None), ("very difficult", 1, 0, 0.0)]
+    # J-CTO's endpoint (guidewire crossing within 30 minutes) is not recorded per case: cases by category, no
+    # rate of another endpoint. easy: case 1; intermediate: cases 2, 3; difficult: case 5 (its outcome unknown
+    # does not matter here); very difficult: case 6
+    assert j["observed"] is None
+    assert [(c["label"], c["n"], c["events"], c["observed_pct"]) for c in j["categories"]] == [
+        ("easy", 1, None, None), ("intermediate", 2, None, None), ("difficult", 1, None, None),
+        ("very difficult", 1, None, None)]
     content = [_category(c) for c in load("jcto")["cats"]]
     assert [c["published"][0]["text"] for c in j["categories"]] == [c["rates"][0]["text"] for c in content]
     assert (j["uncategorised"], j["range"], j["unknown_outcome"], j["not_applicable"]) == (1, 1, 1, 1)
-    # AUC: failures [2, 6] (cases 2, 6), successes [0, 2] (cases 1, 3):
-    #   f=2: vs 0 -> 1, vs 2 -> 0.5 = 1.5;  f=6: vs 0 -> 1, vs 2 -> 1 = 2;  (1.5 + 2) / (2 * 2) = 0.875
-    assert j["auc"] == {"value": 0.875, "failures": 2, "successes": 2, "excluded_range": 1,
-                        "excluded_not_applicable": 1, "excluded_unknown_outcome": 1}
-    castle = next(s for s in rep["scores"] if s["id"] == "castle")  # no CASTLE digests in these cases
-    assert castle["not_applicable"] == 7 and castle["auc"]["value"] is None
-    assert any(c["unverified"] for c in castle["categories"])  # its [verify] categories keep their mark
+
+
+def castle(total):
+    return jcto(total, category="0-1" if total <= 1 else ">=4" if total >= 4 else str(total))
+
+
+def test_a_score_is_compared_with_its_own_endpoint_technical_failure():
+    # CASTLE publishes technical failure: the observed rate counts failures, beside the published failure rate.
+    cases = [dict(case(tech, None), scores={"castle": castle(v)}) for tech, v in
+             (("yes", 0), ("no", 1), ("yes", 1), ("no", 5), ("no", 4), (None, 4))]
+    (c,) = [s for s in build(cases)["scores"] if s["id"] == "castle"]
+    assert c["observed"] == "technical failure"
+    cats = {x["label"]: x for x in c["categories"]}
+    # 0-1: failures 1 of 3 = 33.3 %; >=4: 2 of 2 (the unknown outcome is left out of the rate) = 100 %
+    assert (cats["0-1"]["events"], cats["0-1"]["n"], cats["0-1"]["observed_pct"]) == (1, 3, 33.3)
+    assert (cats[">=4"]["events"], cats[">=4"]["n"], cats[">=4"]["observed_pct"]) == (2, 2, 100.0)
+    assert (cats["2"]["n"], cats["2"]["observed_pct"]) == (0, None)  # no case: no rate, not 0 %
+    assert c["unknown_endpoint"] == 1
+    published = {x["label"]: x["rates"][0]["text"] for x in map(_category, load("castle")["cats"]) if x["rates"]}
+    assert cats["0-1"]["published"][0]["text"] == published["0-1"]
+
+
+def test_the_mace_score_is_compared_with_in_hospital_mace_not_technical_success():
+    # PROGRESS-CTO MACE: two technical successes, one with MACE; a failure without MACE; MACE unknown left out.
+    band = {0: "0-1", 2: "2"}
+    cases = [dict(case(tech, None), mace=mace, scores={"progress_mace": jcto(v, category=band[v])})
+             for tech, mace, v in (("yes", "yes", 0), ("yes", "no", 0), ("no", "no", 0), ("yes", None, 2))]
+    (m,) = [s for s in build(cases)["scores"] if s["id"] == "progress_mace"]
+    assert m["observed"] == "in-hospital MACE"
+    cats = {x["label"]: x for x in m["categories"]}
+    assert (cats["0-1"]["events"], cats["0-1"]["n"], cats["0-1"]["observed_pct"]) == (1, 3, 33.3)
+    assert (cats["2"]["n"], cats["2"]["observed_pct"], m["unknown_endpoint"]) == (0, None, 1)
+    text = render_text(build(cases))
+    assert "observed here: in-hospital MACE" in text and "in-hospital MACE 1/3 = 33.3 %" in text
 
 
 def test_figures_by_technique_by_hand():
@@ -102,21 +129,18 @@ def test_text_form():
     text = render_text(build(CASES))
     assert "AUC for technical failure: 0.875 (2 failures, 2 successes; excluded: 1 with a range, " \
            "1 not applicable, 1 unknown outcome)" in text
-    assert "success 1/2 = 50.0 %" in text
+    assert "observed here: not compared (this endpoint is not recorded per case)" in text  # J-CTO
     assert "2 *" in text  # CASTLE's [verify] category is marked
     assert "Wires hand-in-hand (WHIH) (3 cases): procedure time n=3 90 [75–105] min" in text
 
 
 def test_report_from_a_store(store):
-    c, t = None, 0
-    for delay, kind, fields in whih_case():
-        t += delay
-        if kind == "new_case":
-            c = Case.open("c-1", t, boot=3)
-        else:
-            c.record(kind, t, fields or None)
-    store.ingest("panel-1", "c-1", [(e["seq"], pack(e), e["k"], e["b"], e["t"]) for e in c.events])
+    ingest_whih(store, "panel-1", "c-1", [(1000, "outcome", {"o": "in_hospital_mace", "v": "no"})])
     rep = report(store)
     assert rep["cases"] == 1 and rep["technical_successes"] == 1
+    (mace,) = [s for s in rep["scores"] if s["id"] == "progress_mace"]  # MACE reaches the report from the store
+    assert mace["unknown_endpoint"] == 0
+    assert sum(c["events"] for c in mace["categories"]) == 0
+    assert sum(c["n"] for c in mace["categories"]) + mace["uncategorised"] + mace["not_applicable"] == 1
     (whih,) = [r for r in rep["by_technique"] if r["technique"] == "whih"]
     assert whih["contrast_ml"]["median"] == 240 and whih["fluoro_s"]["median"] == 96 * 60

@@ -62,7 +62,7 @@ def test_a_new_database_is_migrated_to_head_and_matches_the_models(db_url):
         with store.engine.connect() as conn:
             ctx = MigrationContext.configure(conn)
             head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-            assert ctx.get_current_revision() == head == "0002"
+            assert ctx.get_current_revision() == head == "0003"
             assert compare_metadata(ctx, Base.metadata) == []
             insp = inspect(conn)
             tables = set(insp.get_table_names())
@@ -71,6 +71,31 @@ def test_a_new_database_is_migrated_to_head_and_matches_the_models(db_url):
         assert key == ["device_id", "case_id", "seq"]  # the idempotency key
     finally:
         store.close()
+
+
+def test_a_database_at_0002_is_upgraded_and_its_summaries_rebuilt_with_mace(db_url):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from bedside.store.summaries import SUMMARIES, refresh_stale, stale_count
+    from dbs import ingest_whih
+
+    engine = create_engine(_normalise_url(db_url))
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(connection=conn), "0002")
+        assert "in_hospital_mace" not in {c["name"] for c in inspect(conn).get_columns("case_summaries")}
+    engine.dispose()
+    with Store(db_url) as s:
+        with s.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        # the WHIH case with in-hospital MACE answered: its summary row is built with the new column
+        ingest_whih(s, DEV, "c-1", [(1000, "outcome", {"o": "in_hospital_mace", "v": "yes"})])
+        assert stale_count(s) == 1
+        assert refresh_stale(s) == 1
+        with s.engine.connect() as conn:
+            row = conn.execute(select(SUMMARIES.c.version, SUMMARIES.c.in_hospital_mace,
+                                      SUMMARIES.c.procedural_success)).one()
+        assert tuple(row) == (4, "yes", "no")  # MACE: no procedural success
 
 
 def test_reopening_migrates_nothing_and_keeps_the_data(db_url):
@@ -102,7 +127,7 @@ def test_concurrent_first_opens_of_one_empty_database_all_succeed(db_url):
         s.close()
     assert errors == []
     with Store(db_url) as s, s.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 

@@ -1,14 +1,17 @@
-"""What this lab's synced cases say: each score against technical success, and time, fluoroscopy and contrast by technique.
+"""What this lab's synced cases say: each score against its own endpoint, and time, fluoroscopy and contrast by technique.
 
 Numbers, and what they mean:
 - Technical success is the panel's outcome as entered, else the checklist's own
   technical-success decision (bedside.casefile.TECH_ENDS); a case with neither is
   "unknown outcome" and is left out of every rate and AUC (counted as such).
 - Per score and category: cases whose score places them in that category with certainty
-  (a complete total, or a range whose every reachable total lies in the category), the
-  technical successes among them, the observed rate — next to the published rate of the
-  score's own endpoint from the content (which may not be technical success: the endpoint
-  is printed beside it), with [verify] items marked unverified.
+  (a complete total, or a range whose every reachable total lies in the category), and,
+  where the host holds the score's own published endpoint per case (ENDPOINTS: technical
+  success, technical failure, in-hospital MACE), how many of them had it and the observed
+  rate — next to the published rate, like with like, with [verify] items marked
+  unverified. A score whose endpoint is not recorded per case (crossing within 30 minutes,
+  a major periprocedural complication, guidewire crossing) gets its case counts only,
+  never a rate of another endpoint; a case whose endpoint is unknown is left out of its rate.
 - AUC: how well the score separates technical failures from successes here: the
   probability that a failed case scores higher than a successful one, ties counting 1/2
   (Mann–Whitney U / (n_failures * n_successes)), from midranks. 0.5 is no better than
@@ -36,6 +39,11 @@ from panel.content.scores import SCORE_IDS, load
 from panel.scoring import _category
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+# Score id -> its published endpoint as the host holds it per case (bedside.store.summaries): the outcome the
+# observed rate counts. CL's published rate is of first attempts; the host does not tell a first attempt apart.
+ENDPOINTS = {"progress": "technical success", "operator_cto": "technical success", "cl": "technical success",
+             "castle": "technical failure", "ora": "technical failure", "progress_mace": "in-hospital MACE"}
+ENDPOINT_NOTES = {"cl": "the published rate is of first attempts; re-attempts are not told apart here"}
 FIGURES = (("procedure_s", "procedure time", "min", 60), ("fluoro_s", "fluoroscopy time", "min", 60),
            ("contrast_ml", "contrast", "ml", 1))
 
@@ -80,28 +88,43 @@ def _score_value(d: dict) -> float | None:
     return d["lo"]
 
 
+def _had(endpoint: str | None, c: dict) -> bool | None:
+    """Whether case c had `endpoint` (ENDPOINTS' values); None when unknown or not held."""
+    value = c.get("mace") if endpoint == "in-hospital MACE" else c["tech"]
+    if endpoint is None or value not in ("yes", "no"):
+        return None
+    return value == ("no" if endpoint == "technical failure" else "yes")
+
+
 def _score_section(sid: str, cases: list[dict]) -> dict:
     score = load(sid)
+    endpoint = ENDPOINTS.get(sid)
     cats = [_category(c) for c in score["cats"]]
-    counts = {c["label"]: [0, 0] for c in cats}  # label -> [n, successes]
+    counts = {c["label"]: [0, 0] for c in cats}  # label -> [n, cases with the endpoint]
     out = {"id": sid, "name": score["name"], "endpoint": score["endpoint"], "citation": score["citation"],
+           "observed": endpoint, "observed_note": ENDPOINT_NOTES.get(sid),
            "unverified": score["tag"] == "verify", "not_applicable": 0, "unknown_outcome": 0,
-           "uncategorised": 0, "range": 0}
+           "unknown_endpoint": 0, "uncategorised": 0, "range": 0}
     fails, wins = [], []
     for c in cases:
         d = c["scores"].get(sid)
         if d is None or d.get("applicable") is False:
             out["not_applicable"] += 1
             continue
+        cat = d.get("category")
+        had = _had(endpoint, c)
+        if cat not in counts:
+            out["uncategorised"] += 1
+        elif endpoint is None:
+            counts[cat][0] += 1
+        elif had is None:
+            out["unknown_endpoint"] += 1
+        else:
+            counts[cat][0] += 1
+            counts[cat][1] += had
         if c["tech"] not in ("yes", "no"):
             out["unknown_outcome"] += 1
             continue
-        cat = d.get("category")
-        if cat in counts:
-            counts[cat][0] += 1
-            counts[cat][1] += c["tech"] == "yes"
-        else:
-            out["uncategorised"] += 1
         v = _score_value(d)
         if v is None:
             out["range"] += 1
@@ -109,7 +132,8 @@ def _score_section(sid: str, cases: list[dict]) -> dict:
             (wins if c["tech"] == "yes" else fails).append(v)
     out["categories"] = [{
         "label": c["label"], "from": c["from"], "to": c["to"], "n": counts[c["label"]][0],
-        "successes": counts[c["label"]][1], "observed_pct": _pct(counts[c["label"]][1], counts[c["label"]][0]),
+        "events": counts[c["label"]][1] if endpoint else None,
+        "observed_pct": _pct(counts[c["label"]][1], counts[c["label"]][0]) if endpoint else None,
         "published": [{"text": r["text"], "cohort": r["cohort"], "unverified": r["unverified"]} for r in c["rates"]],
         "unverified": c["unverified"] or any(r["unverified"] for r in c["rates"]),
     } for c in cats]
@@ -120,7 +144,7 @@ def _score_section(sid: str, cases: list[dict]) -> dict:
 
 
 def build(cases: list[dict]) -> dict:
-    """The report of `cases`: dicts with tech ("yes"/"no"/None), scores (score_digest), techniques
+    """The report of `cases`: dicts with tech and mace ("yes"/"no"/None), scores (score_digest), techniques
     (checklist ids), procedure_s, fluoro_s, contrast_ml (None where unknown)."""
     known = [c for c in cases if c["tech"] in ("yes", "no")]
     wins = sum(1 for c in known if c["tech"] == "yes")
@@ -146,10 +170,12 @@ def report(store) -> dict:
 
     refresh_stale(store)
     s = SUMMARIES.c
-    q = select(s.technical_success, s.scores, s.techniques, s.procedure_s, s.fluoro_s, s.contrast_ml)
+    q = select(s.technical_success, s.scores, s.techniques, s.procedure_s, s.fluoro_s, s.contrast_ml,
+               s.in_hospital_mace)
     with store._tx(write=False) as conn:
         cases = [{"tech": r[0], "scores": json.loads(r[1]), "techniques": [t for t in r[2].split(", ") if t],
-                  "procedure_s": r[3], "fluoro_s": r[4], "contrast_ml": r[5]} for r in conn.execute(q)]
+                  "procedure_s": r[3], "fluoro_s": r[4], "contrast_ml": r[5], "mace": r[6]}
+                 for r in conn.execute(q)]
     return build(cases)
 
 
@@ -164,18 +190,26 @@ def render_text(rep: dict) -> str:
     """The report as plain text (what `bedside report` prints)."""
     out = [f"Cases: {rep['cases']}; outcome known: {rep['known_outcome']}; technical success "
            f"{rep['technical_successes']}/{rep['known_outcome']} ({_num(rep['technical_success_pct'])} %)", ""]
-    out.append("Scores: observed technical success by category, next to the published rate of the score's endpoint")
+    out.append("Scores: by category, the observed rate of the score's own published endpoint next to the published "
+               "rate")
     out.append("(* unverified: the clinical reference tags it [verify]; not established fact)")
     for s in rep["scores"]:
         a = s["auc"]
         auc_text = "-" if a["value"] is None else f"{a['value']:.3f}"
         out.append("")
         out.append(f"{s['name']}{' *' if s['unverified'] else ''} — published endpoint: {s['endpoint'] or 'none given'}")
+        if s["observed"] is None:
+            out.append("  observed here: not compared (this endpoint is not recorded per case); cases by category")
+        else:
+            out.append(f"  observed here: {s['observed']}" + (f" ({s['observed_note']})" if s["observed_note"] else "")
+                       + (f"; {s['unknown_endpoint']} case(s) with it unknown left out" if s["unknown_endpoint"] else ""))
         for c in s["categories"]:
             pub = "; ".join(f"{r['text']}{' *' if r['unverified'] else ''} ({r['cohort']})" for r in c["published"])
-            obs = "-" if c["observed_pct"] is None else f"{c['observed_pct']:.1f} %"
-            out.append(f"  {c['label'] + (' *' if c['unverified'] else ''):<22} n={c['n']:<5} success "
-                       f"{c['successes']}/{c['n']} = {obs:<8} published: {pub or 'none given'}")
+            label = f"  {c['label'] + (' *' if c['unverified'] else ''):<22} n={c['n']:<5}"
+            if s["observed"] is not None:
+                obs = "-" if c["observed_pct"] is None else f"{c['observed_pct']:.1f} %"
+                label += f" {s['observed']} {c['events']}/{c['n']} = {obs:<8}"
+            out.append(f"{label} published: {pub or 'none given'}")
         out.append(f"  AUC for technical failure: {auc_text} ({a['failures']} failures, {a['successes']} successes; "
                    f"excluded: {a['excluded_range']} with a range, {a['excluded_not_applicable']} not applicable, "
                    f"{a['excluded_unknown_outcome']} unknown outcome)")

@@ -239,6 +239,7 @@ class CaseSummaryRow(Base):
     outcome: Mapped[str] = mapped_column(String(8))
     technical_success: Mapped[str | None] = mapped_column(String(3))
     procedural_success: Mapped[str | None] = mapped_column(String(3))
+    in_hospital_mace: Mapped[str | None] = mapped_column(String(3))  # the panel's outcome: yes / no / None
     complications: Mapped[int] = mapped_column(Integer)
     procedure_s: Mapped[int | None] = mapped_column(Integer)
     fluoro_s: Mapped[int | None] = mapped_column(Integer)

@@ -30,7 +30,7 @@ from bedside.store.models import CaseSummaryRow, Operator
 from bedside.store.service import Store, StoreError, _now
 from bedside.store.service import _CASES as CASES
 
-SUMMARY_VERSION = 3
+SUMMARY_VERSION = 4
 SUMMARIES = CaseSummaryRow.__table__
 OPERATORS = Operator.__table__
 
@@ -138,6 +138,7 @@ def summary_row(device_id: str, case_id: str, summary: dict, *, seen: datetime, 
         "date_source": date_source, "operator_id": op_id, "operator": op_name, "vessel": summary["vessel"],
         "techniques": techniques[:200], "outcome": outcome, "technical_success": tech,
         "procedural_success": summary["outcome"]["procedural_success"]["value"],
+        "in_hospital_mace": summary["outcome"]["in_hospital_mace"]["value"],
         "complications": len(set(panel_compl) | set(complications)),
         "procedure_s": figs["procedure_s"]["value"], "fluoro_s": figs["fluoro_s"]["value"],
         "contrast_ml": figs["contrast_ml"]["value"],

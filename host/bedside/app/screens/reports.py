@@ -1,5 +1,6 @@
-"""Reports: per score, observed technical success by category beside the published rate, the AUC of each score
-here, and procedure time, fluoroscopy and contrast by technique; tables and plots.
+"""Reports: per score, by category, the observed rate of the score's own endpoint beside the published rate (or the
+case counts alone where this lab does not record that endpoint), the AUC of each score here, and procedure time,
+fluoroscopy and contrast by technique; tables and plots.
 
 The numbers are bedside.reports' (the same as `bedside report` prints); the report is
 built in a thread worker. Published rates tagged [verify] carry a * and are never
@@ -61,15 +62,21 @@ def auc_table(rep: dict) -> Table:
 
 
 def category_table(score: dict) -> Table:
-    t = Table(title=f"{score['name']}: technical success by category (published endpoint: "
-                    f"{score['endpoint'] or 'none given'})", expand=True, show_edge=False)
-    for col in ("category", "n", "successes", "observed", "published (its endpoint)"):
+    observed = score["observed"]
+    if observed is None:
+        title = (f"{score['name']}: cases by category; its endpoint ({score['endpoint'] or 'none given'}) is not "
+                 "recorded per case here, so no rate is compared")
+    else:
+        title = (f"{score['name']}: {observed} by category, beside the published rate of the same endpoint"
+                 + (f" ({score['observed_note']})" if score["observed_note"] else ""))
+    t = Table(title=title, expand=True, show_edge=False)
+    for col in ("category", "n", observed or "", "observed", "published"):
         t.add_column(col)
     for c in score["categories"]:
         pub = "; ".join(f"{r['text']}{' *' if r['unverified'] else ''} ({r['cohort']})" for r in c["published"])
         obs = MISSING if c["observed_pct"] is None else f"{c['observed_pct']:.1f} %"
-        t.add_row(c["label"] + (" *" if c["unverified"] else ""), str(c["n"]), str(c["successes"]), obs,
-                  pub or "none given")
+        t.add_row(c["label"] + (" *" if c["unverified"] else ""), str(c["n"]),
+                  MISSING if c["events"] is None else str(c["events"]), obs, pub or "none given")
     if not score["categories"]:
         t.add_row("(this score has no categories)", "", "", "", "")
     return t
@@ -163,17 +170,25 @@ class ReportsScreen(Screen):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        labels = [c["label"] + (" *" if c["unverified"] else "") for c in score["categories"]]
-        observed = [c["observed_pct"] or 0 for c in score["categories"]]
+        observed = score["observed"]
+        if observed is None:  # the endpoint is not recorded here: how many cases fell in each category
+            cats = score["categories"]
+            if cats:
+                plt.bar([c["label"] + (" *" if c["unverified"] else "") for c in cats], [c["n"] for c in cats])
+            plt.title(f"{score['name']}: cases by category")
+            plot.refresh()
+            return
+        cats = [c for c in score["categories"] if c["observed_pct"] is not None]  # no case: no bar, never 0 %
+        labels = [c["label"] + (" *" if c["unverified"] else "") for c in cats]
+        rates = [c["observed_pct"] for c in cats]
         published = [published_pct(c["published"][0]["text"]) if c["published"] and not c["unverified"] else None
-                     for c in score["categories"]]
+                     for c in cats]
         if labels:
             if all(p is not None for p in published):
-                plt.multiple_bar(labels, [observed, published],
-                                 labels=["observed technical success", "published (its endpoint)"])
+                plt.multiple_bar(labels, [rates, published], labels=[f"observed {observed}", "published"])
             else:
-                plt.bar(labels, observed, label="observed")
-        plt.title(f"{score['name']}: technical success % by category")
+                plt.bar(labels, rates, label=f"observed {observed}")
+        plt.title(f"{score['name']}: {observed} % by category (categories with no case left out)")
         plt.ylim(0, 100)
         plot.refresh()
 
