@@ -59,6 +59,13 @@ def test_hello_on_a_missing_port_says_so():
     assert "cannot open /dev/no-such-panel" in res.stderr
 
 
+@pytest.mark.parametrize("command", [["pair", "--code", "123456"], ["unpair"], ["operators", "push"]])
+def test_commands_that_talk_to_a_paired_panel_say_plainly_when_its_port_is_missing(command, tmp_path):
+    res = bedside(*command, "--port", "/dev/no-such-panel", "--db", f"sqlite:///{tmp_path / 'cases.db'}")
+    assert res.returncode == 1
+    assert "error: cannot open /dev/no-such-panel" in res.stderr
+
+
 def test_demo_runs_the_simulated_panel_end_to_end(tmp_path):
     res = bedside("demo", "--headless", "--speed", "5000", "--db", f"sqlite:///{tmp_path / 'demo.db'}", timeout=120)
     assert res.returncode == 0, res.stderr

@@ -111,6 +111,21 @@ def _store(db: str | None):
     return Store(db or Store.default_url())
 
 
+def _on_panel(port: str, db: str | None, talk):
+    """talk(link, this workstation's pairing keys, store) with the panel on `port` and the database `db` open;
+    its result, or a plain error (exit 1) when the link or the pairing fails. The database is closed after."""
+    from bedside.pairing import HostStore, PairingError
+
+    store = _store(db)
+    try:
+        with PanelLink(port) as link:
+            return talk(link, HostStore(), store)
+    except (LinkError, PairingError) as e:
+        _fail(str(e))
+    finally:
+        store.close()
+
+
 @app.command("pair")
 def pair_cmd(
     port: str = typer.Option(..., "--port", "-p", help=PORT_HELP),
@@ -118,7 +133,6 @@ def pair_cmd(
     db: str = typer.Option(None, help=DB_HELP),
 ):
     """Pair this workstation with a panel: the panel shows a code, you type it here."""
-    from bedside.pairing import HostStore, PairingError
     from bedside.sync import pair
 
     def read_code(device_id: str) -> str:
@@ -126,14 +140,7 @@ def pair_cmd(
             return code
         return typer.prompt(f"Code shown on panel {device_id}")
 
-    store = _store(db)
-    try:
-        with PanelLink(port) as link:
-            device_id = pair(link, HostStore(), read_code, store)
-    except (LinkError, PairingError) as e:
-        _fail(str(e))
-    finally:
-        store.close()
+    device_id = _on_panel(port, db, lambda link, keys, store: pair(link, keys, read_code, store))
     typer.echo(f"paired with panel {device_id}")
 
 
@@ -143,17 +150,9 @@ def unpair_cmd(
     db: str = typer.Option(None, help=DB_HELP),
 ):
     """Remove this workstation's key from a panel (and from this workstation)."""
-    from bedside.pairing import HostStore, PairingError
     from bedside.sync import unpair
 
-    store = _store(db)
-    try:
-        with PanelLink(port) as link:
-            device_id = unpair(link, HostStore(), store)
-    except (LinkError, PairingError) as e:
-        _fail(str(e))
-    finally:
-        store.close()
+    device_id = _on_panel(port, db, unpair)
     typer.echo(f"unpaired from panel {device_id}")
 
 
@@ -330,7 +329,7 @@ def _event_line(ev: dict) -> str:
 # report, export, operators, samples: the same services the app's screens call.
 from bedside.cli_reports import register as _register_case_commands  # noqa: E402
 
-_register_case_commands(app, _store, _fail)
+_register_case_commands(app, _store, _fail, _on_panel)
 
 
 def main():

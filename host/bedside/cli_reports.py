@@ -14,8 +14,9 @@ import typer
 DB_HELP = "Database URL (sqlite:///FILE or postgresql+psycopg://...). Default: SQLite in the user data dir."
 
 
-def register(app: typer.Typer, open_store, fail) -> None:
-    """Add this module's commands to `app`; open_store(db) opens a Store, fail(msg) exits 1."""
+def register(app: typer.Typer, open_store, fail, on_panel) -> None:
+    """Add this module's commands to `app`; open_store(db) opens a Store, fail(msg) exits 1,
+    on_panel(port, db, talk) runs talk(link, pairing keys, store) with a panel (cli.py)."""
 
     @app.command("cases")
     def cases_cmd(
@@ -204,18 +205,9 @@ def register(app: typer.Typer, open_store, fail) -> None:
     def ops_push(port: str = typer.Option(..., "--port", "-p", help="Serial port of the panel."),
                  db: str = typer.Option(None, help=DB_HELP)):
         """Send every operator's profile to a paired panel (for the operator-CTO score)."""
-        from bedside.link import LinkError, PanelLink
         from bedside.operators import push
-        from bedside.pairing import HostStore, PairingError
 
-        store = open_store(db)
-        try:
-            with PanelLink(port) as link:
-                stored = push(link, HostStore(), store)
-        except (LinkError, PairingError) as e:
-            fail(str(e))
-        finally:
-            store.close()
+        stored = on_panel(port, db, push)
         typer.echo(f"the panel stored {len(stored)} operator profiles")
 
     @app.command("samples")
