@@ -348,7 +348,7 @@ def odd_orders(rng):
         hello2(9) + r("auth", 10, mac=b"\x44" * 32),  # auth without auth_start
         hello2(11) + r("auth_start", 12, **host) + r("auth", 13, mac=b"\x44" * 32)  # unknown host
         + r("auth", 14, mac=b"\x44" * 32),  # and the challenge used up
-        hello2(15) + r("unpair", 16) + r("set_time", 17, wall_ms=1700000000000)
+        hello2(15) + r("unpair", 16) + r("set_time", 17, wall_ms=1797000000000)
         + r("list_cases", 18, start=0) + r("list_anchors", 19, start=0) + r("ack", 20, case="x", upto=1)
         + r("profile", 21, operator_id="op", name="Dr X"),  # every authenticated request, unauthenticated
         r("hello", 22, vmin=1, vmax=1, max_frame=1024) + r("pair_start", 23, host_id="h", host_name="n",

@@ -368,7 +368,7 @@ def test_repeated_set_time_does_not_grow_the_panels_state(paired_template, tmp_p
     panel = authed_panel(paired_template, str(tmp_path))
 
     def set_times(first, n):
-        stream = b"".join(request("set_time", i, {"wall_ms": 1_700_000_000_000 + i}) for i in range(first, first + n))
+        stream = b"".join(request("set_time", i, {"wall_ms": 1_797_000_000_000 + i}) for i in range(first, first + n))
         assert {frames[0][0] for frames in feed_like_the_app(panel, stream, [RX_CHUNK])} == {"time_set"}
         return len(panel.journal.anchors())
 

@@ -25,12 +25,12 @@ class CaseKeeper:
         self.case = None
         self.case_id = None
         self.resumed = None  # (case id, events) when a case left open was resumed at boot
-        for c in journal.cases():  # resume the case left open (power cut, reboot)
-            if not c["closed"] and c["count"]:
-                self.case_id = c["case"]
-                self.case = Case.resume(journal.log(c["case"]), texts=False)
-                self.case.boot = boot  # events from now on carry this boot
-                self.resumed = (c["case"], c["count"])
+        for cid in journal.open_cases()[-1:]:  # resume the case left open (power cut, reboot)
+            log = journal.log(cid)
+            self.case = Case.resume(log, texts=False)
+            self.case.boot = boot  # events from now on carry this boot
+            self.case_id = cid
+            self.resumed = (cid, len(log))
 
     def new_case(self):
         """Open a new case under a random id (no patient data on the panel); return its id."""

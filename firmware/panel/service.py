@@ -11,6 +11,7 @@
 from bedlink import messages
 from bedlink.errors import E_AUTH, E_NO_CASE, E_SHAPE, E_STORAGE, ProtocolError
 from bedlink.mpack import pack
+from panel.journal import AnchorRefused, JournalError
 
 MAX_EVENTS_PER_FRAME = 255  # the events list's limit in the catalogue
 
@@ -72,27 +73,28 @@ class LinkService:
         ticks = self.clock.ticks_ms()
         try:
             self.journal.anchor(self.boot, ticks, f["wall_ms"])
+        except AnchorRefused as e:  # before the build date, beyond 2100, or backwards in this boot
+            raise ProtocolError(E_SHAPE, str(e))
         except OSError as e:
             raise ProtocolError(E_STORAGE, "anchor not recorded: %s" % e)
         return {"boot": self.boot, "ticks": ticks}
 
     def list_anchors(self, f):
-        rows = [[a[0], a[1], a[2]] for a in self.journal.anchors()]
-        page, nxt = _page(rows, f["start"])
+        page, nxt = self.journal.anchors_page(f["start"], messages.PAGE)
         return {"anchors": page, "next": nxt}
 
     # -- sync -----------------------------------------------------------------
 
     def list_cases(self, f):
-        rows = [[c["case"], c["count"], c["acked"], c["closed"]] for c in self.journal.cases()]
-        page, nxt = _page(rows, f["start"])
+        rows, nxt = self.journal.cases_page(f["start"], messages.PAGE)
+        page = [[c["case"], c["count"], c["acked"], c["closed"]] for c in rows]
         return {"cases": page, "next": nxt, "storage": self.journal.storage_state()}
 
     def _case(self, case_id):
-        for c in self.journal.cases():
-            if c["case"] == case_id:
-                return c
-        raise ProtocolError(E_NO_CASE, "no case %s" % case_id)
+        try:
+            return self.journal.row(case_id)
+        except JournalError:
+            raise ProtocolError(E_NO_CASE, "no case %s" % case_id)
 
     def pull(self, f):
         """The frames of a pull, built one at a time from the journal as they are sent."""
@@ -163,8 +165,3 @@ class LinkService:
         """The fields of the `events` push for one event just recorded."""
         return {"case": case_id, "first": ev["seq"], "events": [pack(ev)], "last": True}
 
-
-def _page(rows, start):
-    page = rows[start : start + messages.PAGE]
-    nxt = start + messages.PAGE if start + messages.PAGE < len(rows) else 0
-    return page, nxt

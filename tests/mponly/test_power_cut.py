@@ -23,14 +23,14 @@ import time
 
 from panel.content import CONTENT_VERSION
 from panel.journal import Journal, JournalWriteError, StorageFull
-from ptest import raises
+from ptest import raises, rescan
 
 MOUNT = "/pcut"
 ROOT = MOUNT + "/journal"
 BLOCK = 512
 BLOCKS = 256  # 128 KB: room for the case and the journal's 64 KB reserve
 CASE = "k7Qx-2f"
-ANCHOR = (1, 1046, 1767225600000)  # boot 1, ticks, 2026-01-01T00:00:00Z in ms
+ANCHOR = (1, 1046, 1797000000000)  # boot 1, ticks, 2026-12-11T13:20:00Z in ms
 
 
 class PowerCutFlash:
@@ -205,7 +205,7 @@ def check_recovery(data, p):
     _mount(data)
     try:
         j = Journal(ROOT)
-        cases = j.scan()
+        cases = rescan(j)
         for name in os.listdir(ROOT):
             assert not name.endswith(".tmp"), name
         if not cases:
@@ -278,14 +278,14 @@ def _maintenance_image():
     _mount(FLASH)
     j = Journal(ROOT)
     j.next_boot()
-    j.anchor(1, 5, 1767225600000)
+    j.anchor(1, 5, 1797000000000)
     log = j.new_case("old")
     for ev in EVENTS[:20] + [{"seq": 21, "t": 9, "k": "close"}]:
         log.append(ev)
     j.ack("old", 21)
     j = Journal(ROOT)
     j.next_boot()
-    j.anchor(2, 5, 1767229200000)
+    j.anchor(2, 5, 1797003600000)
     for cid, n in (("kept", 20), ("torn", 10)):
         log = j.new_case(cid)
         for ev in EVENTS[:n]:
@@ -318,7 +318,7 @@ def _check_maintained(complete=False):
     try:
         j = Journal(ROOT)
         cases = {}
-        for c in j.scan():
+        for c in rescan(j):
             cases[c["case"]] = c
         assert cases["kept"] == {"case": "kept", "count": 20, "acked": 15, "closed": False}, cases
         assert cases["torn"]["count"] == 10 and list(j.log("torn")) == EVENTS[:10]
@@ -327,9 +327,8 @@ def _check_maintained(complete=False):
         if "old" in cases:
             assert cases["old"] == {"case": "old", "count": 21, "acked": 21, "closed": True}, cases
             assert list(j.log("old"))[:20] == EVENTS[:20]
-            assert boots == [1, 2], boots
-        else:
-            assert boots in ([1, 2], [2]), boots
+        # boot 1 holds no unsynced event ("old" is wholly acknowledged): its anchor goes at the next boot
+        assert boots in ([1, 2], [2]), boots
         assert j.damaged() == {}
         if complete:  # no cut: the repair and the reclaim were all done
             assert "old" not in cases and boots == [2] and "old.a" not in os.listdir(ROOT)
@@ -374,7 +373,7 @@ def test_full_flash_refuses_the_write_and_keeps_every_event():
         raises(StorageFull, j.new_case, "another")
         assert len(log) == seq  # read back from flash after the failed write
         again = Journal(ROOT)
-        assert again.scan() == [{"case": "filler", "count": seq, "acked": 0, "closed": False}]
+        assert rescan(again) == [{"case": "filler", "count": seq, "acked": 0, "closed": False}]
         n = 0
         for ev in again.log("filler"):
             n += 1
@@ -395,7 +394,8 @@ def _scanned_ram():
     return j, gc.mem_alloc() - before
 
 
-def test_ram_per_case_and_per_indexed_event():
+def test_ram_does_not_grow_with_cases_or_with_a_case_s_events():
+    # firmware/JOURNAL.md, RAM: nothing per case on flash, nothing per event (a fixed 256-byte index)
     import gc
 
     FLASH[:] = PRISTINE
@@ -403,23 +403,26 @@ def test_ram_per_case_and_per_indexed_event():
     try:
         j = Journal(ROOT)
         for c in range(40):
-            if c == 20:
+            if c == 10:
                 small = _scanned_ram()[1]
             log = j.new_case("c%02d" % c)
             for s in range(1, 11):
                 log.append({"seq": s, "t": s, "k": "note", "text": "n"})
         j, large = _scanned_ram()
-        per_case = (large - small) // 20
+        per_case = (large - small) / 30
         big = j.new_case("big")
-        for s in range(1, 401):
+        for s in range(1, 101):
             big.append({"seq": s, "t": s, "k": "confirm", "item": "step"})
-        gc.collect()
-        before = gc.mem_alloc()
         big.get(1)
         gc.collect()
-        per_event = (gc.mem_alloc() - before) / 400
-        print("RAM: %d bytes per case after scan, %.1f bytes per event of an indexed case (64-bit port)"
+        before = gc.mem_alloc()
+        for s in range(101, 801):
+            big.append({"seq": s, "t": s, "k": "confirm", "item": "step"})
+        assert big.get(799)["seq"] == 799 and big.get(3)["seq"] == 3
+        gc.collect()
+        per_event = (gc.mem_alloc() - before) / 700
+        print("RAM: %.1f bytes per case after scan, %.2f bytes per event of an indexed case (64-bit port)"
               % (per_case, per_event))
-        assert per_case < 400 and per_event < 20
+        assert per_case < 4 and per_event < 0.5
     finally:
         _umount()

@@ -45,3 +45,9 @@ def fresh_dir(name):
     path = "/tmp/bedside-ptest-%s-%s-%d" % (name, binascii.hexlify(os.urandom(4)).decode(), _dirs[0])
     os.mkdir(path)
     return path
+
+
+def rescan(journal):
+    """Scan a journal as at boot, then list its cases (scan() itself lists nothing: the panel pages)."""
+    journal.scan()
+    return journal.cases()

@@ -28,11 +28,12 @@ from panel.journal import (
     parse, record,
 )
 from panel.version import FIRMWARE_VERSION
-from ptest import raises, read_jsonl
+from ptest import raises, read_jsonl, rescan
 
 TMP = "/tmp/bedside-journal-%d" % (os.getpid() if hasattr(os, "getpid") else 0)
 KB = 1024
-W = 1767225600000  # 2026-01-01T00:00:00Z in ms
+DAY = 86400000
+W = 1797000000000  # 2026-12-11T13:20:00Z in ms: after the firmware's build date (panel.version)
 
 
 def _isdir(path):
@@ -139,7 +140,7 @@ def test_file_vectors_scan_as_committed():
         write(root + "/" + v["name"] + ".j", binascii.unhexlify(v["hex"]))
     j = Journal(root)
     by_case = {}
-    for c in j.scan():
+    for c in rescan(j):
         by_case[c["case"]] = c
     damaged = j.damaged()
     for v in vs:
@@ -166,7 +167,7 @@ def test_file_vectors_scan_as_committed():
 def test_append_len_iter_get_and_a_fresh_scan_agree():
     root = fresh("basic")
     j = Journal(root)
-    assert j.scan() == []
+    assert rescan(j) == []
     log = j.new_case("c-1")
     events = []
     for s in range(1, 61):
@@ -186,7 +187,7 @@ def test_append_len_iter_get_and_a_fresh_scan_agree():
         total += len(record(e))
     assert size(root + "/c-1.j") == total
     again = Journal(root)
-    assert again.scan() == [{"case": "c-1", "count": 60, "acked": 0, "closed": False}]
+    assert rescan(again) == [{"case": "c-1", "count": 60, "acked": 0, "closed": False}]
     assert list(again.log("c-1")) == events and again.log("c-1").get(20) == events[19]
     _rmtree(root)
 
@@ -222,7 +223,7 @@ def test_offsets_are_kept_for_at_most_INDEXED_cases():
         for s in range(1, 6):
             log.append(ev(s))
         assert log.get(3) == ev(3)
-    held = [cid for cid in ("c0", "c1", "c2", "c3") if j._cases[cid].offs is not None]
+    held = [cid for cid in ("c0", "c1", "c2", "c3") if j.info(cid).idx is not None]
     assert held == ["c2", "c3"]
     assert j.log("c0").get(5) == ev(5)  # indexed again on demand
     _rmtree(root)
@@ -241,7 +242,7 @@ def test_a_torn_tail_is_cut_at_every_byte_of_the_last_record():
     for cut in range(1, last):
         write(path, full[: len(good) + cut])
         j = Journal(root)
-        assert j.scan() == [{"case": "c-1", "count": 4, "acked": 0, "closed": False}], cut
+        assert rescan(j) == [{"case": "c-1", "count": 4, "acked": 0, "closed": False}], cut
         assert read(path) == good and j.damaged() == {}
         log = j.log("c-1")
         assert list(log) == [ev(1), ev(2), ev(3), ev(4)]
@@ -262,7 +263,7 @@ def test_flipped_crc_event_byte_or_version_at_the_tail_is_cut():
         bad[at + where] ^= 0x04
         write(path, bytes(bad))
         j = Journal(root)
-        assert j.scan()[0]["count"] == 4, where
+        assert rescan(j)[0]["count"] == 4, where
         assert read(path) == full[:at]
     _rmtree(root)
 
@@ -278,7 +279,7 @@ def test_damage_before_good_records_is_never_cut_and_the_case_turns_read_only():
     bad[r1 + 4] ^= 0x01  # the CRC of event 2; events 3-5 are whole after it
     write(path, bytes(bad))
     j = Journal(root)
-    cases = j.scan()
+    cases = rescan(j)
     assert cases[0] == {"case": "c-1", "count": 1, "acked": 0, "closed": False}
     assert j.damaged() == {"c-1": r1}
     assert read(path) == bytes(bad)  # nothing cut
@@ -300,7 +301,7 @@ def test_a_record_of_a_later_format_version_is_kept_read_only():
         f.write(rec)
     before = read(path)
     j = Journal(root)
-    assert j.scan()[0]["count"] == 2 and "c-1" in j.damaged()
+    assert rescan(j)[0]["count"] == 2 and "c-1" in j.damaged()
     assert read(path) == before
     _rmtree(root)
 
@@ -329,8 +330,9 @@ def test_a_failed_write_raises_and_the_case_is_read_back_before_its_next_use():
     assert isinstance(err, OSError) and "not recorded" in str(err)
     os.rmdir(path)
     write(path, full + record(ev(4))[:9])  # as if part of the record had landed
-    assert len(log) == 3 and read(path) == full  # re-read, torn bytes cut
-    log.append(ev(4))
+    assert len(log) == 3  # read back from flash: the torn bytes are not an event
+    log.append(ev(4))  # the torn bytes are cut before the record is written
+    assert read(path) == full + record(ev(4))
     assert list(Journal(root).log("c-1")) == [ev(1), ev(2), ev(3), ev(4)]
     _rmtree(root)
 
@@ -350,7 +352,7 @@ def test_acks_persist_keep_the_maximum_and_stop_at_the_count():
         raises(JournalError, j.ack, "c-1", bad)
     raises(JournalError, j.ack, "c-9", 1)
     again = Journal(root)
-    assert again.scan() == [{"case": "c-1", "count": 5, "acked": 3, "closed": False}]
+    assert rescan(again) == [{"case": "c-1", "count": 5, "acked": 3, "closed": False}]
     assert again.ack("c-1", 5) == 5 and Journal(root).acked("c-1") == 5
     _rmtree(root)
 
@@ -380,7 +382,7 @@ def test_storage_states_and_a_full_flash_refuses_a_new_case_but_keeps_the_old():
     err = raises(StorageFull, j.new_case, "c-2")
     assert "sync finished cases" in str(err) and isinstance(err, JournalError)
     log.append(ev(4))  # the case in progress goes on (the flash itself refuses when it must)
-    assert Journal(root).scan() == [{"case": "c-1", "count": 4, "acked": 0, "closed": False}]
+    assert rescan(Journal(root)) == [{"case": "c-1", "count": 4, "acked": 0, "closed": False}]
     space.free = RESERVE
     j.new_case("c-2")
     raises(JournalError, j.new_case, "c-2")
@@ -424,7 +426,7 @@ def test_reclaim_deletes_only_closed_fully_acknowledged_cases_oldest_first():
     space.per_case = 400 * KB
     assert j.reclaim(keep=("shown",)) == []  # nothing else may go
     assert j.reclaim() == ["shown"]
-    left = [c["case"] for c in Journal(root, space).scan()]
+    left = [c["case"] for c in rescan(Journal(root, space))]
     assert left == ["beta", "gamma", "reopened"]
     _rmtree(root)
 
@@ -441,13 +443,23 @@ def test_reclaim_does_nothing_while_storage_is_ok():
 # -- time -----------------------------------------------------------------------------
 
 
+def booted(root, space=None):
+    """A journal as the panel has it after a boot: scanned, this boot counted."""
+    j = Journal(root, space)
+    j.scan()
+    j.next_boot()
+    return j
+
+
 def test_wall_time_from_anchors_nearest_anchor_and_a_ticks_wrap():
     root = fresh("anchor")
-    j = Journal(root)
-    j.scan()
+    j = booted(root)
+    j.new_case("unsynced").append(ev(1))  # boots from 1 on may hold unsynced events: their anchors stay
     j.anchor(1, 1000, W)
     j.anchor(1, 100000, W + 99007)  # 7 ms of drift by the second anchor
+    j = booted(root)  # boot 2: no anchor
     top = (1 << 30) - 100
+    j = booted(root)
     j.anchor(3, top, W + 3600000)
     for boot, ticks, want in ((1, 1500, W + 500), (1, 400, W - 600), (1, 90000, W + 89007),
                               (1, 120000, W + 119007), (3, 50, W + 3600000 + 150),
@@ -456,21 +468,45 @@ def test_wall_time_from_anchors_nearest_anchor_and_a_ticks_wrap():
     again = Journal(root)
     assert again.anchors() == [(1, 1000, W), (1, 100000, W + 99007), (3, top, W + 3600000)]
     assert again.wall_time(3, 50) == W + 3600150
-    for bad in ((0, 1, W), (1, 1 << 30, W), (1, -1, W), (1, 5, -1), (True, 5, W), (1, "5", W)):
+    for bad in ((2, 1, W), (3, 1 << 30, W), (3, -1, W), (True, 5, W), (3, "5", W)):
         raises(JournalError, j.anchor, bad[0], bad[1], bad[2])
+    _rmtree(root)
+
+
+def test_a_wall_time_before_the_build_date_beyond_2100_or_backwards_is_refused():
+    from panel.journal import AnchorRefused
+    from panel.journal.anchors import BACKWARD_SLACK_MS, WALL_MAX
+    from panel.version import BUILT_WALL_MS
+
+    root = fresh("anchorwin")
+    j = booted(root)
+    for wall in (5, 0, -1, BUILT_WALL_MS - 1, WALL_MAX, 2 ** 64 - 1, 10 ** 16):
+        raises(AnchorRefused, j.anchor, 1, 1000, wall)
+    assert j.anchors() == [] and j.wall_time(1, 1000) is None  # nothing written
+    j.anchor(1, 1000, BUILT_WALL_MS)  # the edges are in
+    j.anchor(1, 2000, WALL_MAX - 1)  # a clock jumping ahead is taken (and replaces nothing earlier)
+    j = booted(root)
+    j.anchor(2, 1000, W)
+    # the same boot already has W at tick 1000: at tick 11000 it is W + 10 s; a host W + 10 s - 2 s is within
+    # the slack, one 2 ms further behind is refused
+    j.anchor(2, 11000, W + 10000 - BACKWARD_SLACK_MS)
+    err = raises(AnchorRefused, j.anchor, 2, 21000, W + 20000 - 2000 - BACKWARD_SLACK_MS - 2)
+    assert "earlier than the time already set" in str(err)
+    assert j.anchors()[-2:] == [(2, 1000, W), (2, 11000, W + 8000)]
     _rmtree(root)
 
 
 def test_a_boot_keeps_its_first_and_latest_anchor_however_often_time_is_set():
     root = fresh("anchorcap")
-    j = Journal(root)
-    j.scan()
-    j.anchor(2, 10, W)
+    j = booted(root)
+    j.new_case("unsynced").append(ev(1))
+    j.anchor(1, 10, W)
+    j = booted(root)
     for i in range(1, 300):
-        j.anchor(1, 1000 * i, W + 1000 * i + i)  # a host setting the time again and again
-    assert j.anchors() == [(2, 10, W), (1, 1000, W + 1001), (1, 299000, W + 299299)]
-    assert j.wall_time(1, 298990) == W + 299289  # the latest anchor places the latest events
-    assert j.wall_time(1, 1500) == W + 1501  # the first still places the early ones
+        j.anchor(2, 1000 * i, W + 1000 * i + i)  # a host setting the time again and again
+    assert j.anchors() == [(1, 10, W), (2, 1000, W + 1001), (2, 299000, W + 299299)]
+    assert j.wall_time(2, 298990) == W + 299289  # the latest anchor places the latest events
+    assert j.wall_time(2, 1500) == W + 1501  # the first still places the early ones
     assert Journal(root).anchors() == j.anchors()  # on flash as in RAM
     _rmtree(root)
 
@@ -478,7 +514,10 @@ def test_a_boot_keeps_its_first_and_latest_anchor_however_often_time_is_set():
 def test_a_torn_or_damaged_anchor_file_keeps_every_good_anchor():
     root = fresh("anchorbad")
     j = Journal(root)
+    j.scan()
+    j.new_case("open").append(ev(1))  # an unsynced case of boot 0: every anchor stays
     for b in range(1, 5):
+        j = booted(root)
         j.anchor(b, 10 * b, W + b)
     path = root + "/anchors.j"
     full = read(path)
@@ -486,7 +525,9 @@ def test_a_torn_or_damaged_anchor_file_keeps_every_good_anchor():
     bad = bytearray(full)
     bad[n + 3] ^= 0x01  # the second anchor's CRC
     write(path, bytes(bad) + b"\x00\x09")
-    assert [a[0] for a in Journal(root).anchors()] == [1, 3, 4]
+    j = Journal(root)
+    j.scan()
+    assert [a[0] for a in j.anchors()] == [1, 3, 4]
     assert read(path) == full[:n] + full[2 * n :]
     _rmtree(root)
 
@@ -494,27 +535,77 @@ def test_a_torn_or_damaged_anchor_file_keeps_every_good_anchor():
 def test_the_boot_counter_counts_across_restarts_and_never_reuses_an_id():
     root = fresh("boot")
     assert [Journal(root).next_boot() for _ in range(3)] == [1, 2, 3]
+    write(root + "/boot", bytes(b"\x08") + (binascii.crc32(b"\x08") & 0xFFFFFFFF).to_bytes(4, "big"))
     j = Journal(root)
+    assert j.next_boot() == 9
+    j.new_case("c-9").append(ev(1))  # unsynced: the anchor of boot 9 stays
     j.anchor(9, 0, W)
     write(root + "/boot", b"damaged")
-    assert Journal(root).next_boot() == 10  # past every boot an anchor names
+    assert Journal(root).next_boot() == 10  # past every boot an anchor or a case names
     os.remove(root + "/boot")
-    assert Journal(root).next_boot() == 10
+    assert Journal(root).next_boot() == 10  # boot 10 left no anchor and no case: its id may come again
     assert Journal(root).next_boot() == 11
     _rmtree(root)
 
 
-def test_reclaim_drops_the_anchors_of_boots_no_case_needs():
+def test_anchors_of_boots_whose_events_are_all_synced_go_at_the_next_boot():
     root = fresh("prune")
+    j = booted(root)
+    j.new_case("first").append(ev(1))
+    j.anchor(1, 5, W)  # a sync sets the time ...
+    j = booted(root)
+    j.anchor(2, 5, W + DAY)
+    assert [a[0] for a in j.anchors()] == [1, 2]  # case "first" is not synced: boot 1's anchor stays
+    j.ack("first", 1)  # ... and acknowledges everything
+    j = booted(root)  # boot 3
+    assert j.anchors() == []  # nothing unsynced: no earlier boot's anchor is needed
+    j.anchor(3, 5, W + 2 * DAY)
+    j.new_case("second").append(ev(1))
+    j = booted(root)  # boot 4: "second" (boot 3) is unsynced
+    j.anchor(4, 5, W + 3 * DAY)
+    assert [a[0] for a in j.anchors()] == [3, 4]
+    _rmtree(root)
+
+
+def test_a_year_of_boots_with_two_syncs_a_day_keeps_the_anchors_file_small():
+    from panel.journal import MAX_ANCHORS
+    from panel.journal.anchors import MAX_FILE
+
+    root = fresh("year")
+    for b in range(1, 366):
+        j = booted(root)
+        j.anchor(b, 1000, W + b * DAY)
+        if b % 7 == 0:
+            log = j.new_case("c%d" % b)
+            log.append(ev(1))
+            log.append({"seq": 2, "t": 9, "k": "close"})
+        j.anchor(b, 3000000, W + b * DAY + 2999000)
+        for c in j.cases():
+            j.ack(c["case"], c["count"])
+    assert size(root + "/anchors.j") <= 2 * 43  # this boot's two, nothing older
+    # never synced again: the file stays within its stated maximum however many boots go by
+    j = booted(root)
+    j.new_case("unsynced").append(ev(1))
+    for b in range(367, 367 + MAX_ANCHORS):
+        j = booted(root)
+        j.anchor(b, 1000, W + b * DAY)
+        j.anchor(b, 2000, W + b * DAY + 1000)
+        assert size(root + "/anchors.j") <= MAX_FILE
+    assert len(j.anchors()) == MAX_ANCHORS + 2  # at most MAX_ANCHORS kept at boot, this boot's two on top
+    assert j.anchors()[-1] == (b, 2000, W + b * DAY + 1000)
+    _rmtree(root)
+
+
+def test_reclaim_drops_the_anchors_of_boots_no_case_needs():
+    root = fresh("reclaimprune")
     space = Space(root, 1024 * KB, per_case=400 * KB)
-    j = Journal(root, space)
-    j.scan()
-    assert j.next_boot() == 1
+    j = booted(root, space)
+    close_case(j, "first", 2, 1)
     j.anchor(1, 5, W)
-    close_case(j, "first", 2, 2)
-    j = Journal(root, space)
-    assert j.next_boot() == 2
+    j = booted(root, space)
     j.anchor(2, 5, W + 1)
+    assert [a[0] for a in j.anchors()] == [1, 2]
+    j.ack("first", 2)
     j.new_case("second").append(ev(1))
     assert j.reclaim() == ["first"]
     assert j.anchors() == [(2, 5, W + 1)]
@@ -556,7 +647,7 @@ def test_a_case_recorded_on_the_journal_resumes_after_a_reboot():
     events = case.events
     assert len(events) == 12 and events[8]["ref"] == 7
     j2 = Journal(root)
-    assert j2.scan() == [{"case": "c-0001", "count": 12, "acked": 0, "closed": True}]
+    assert rescan(j2) == [{"case": "c-0001", "count": 12, "acked": 0, "closed": True}]
     resumed = Case.resume(j2.log("c-0001"))
     assert summary(resumed) == want and resumed.events == events
     resumed.record("outcome", 9900, {"o": "in_hospital_mace", "v": "no"})
