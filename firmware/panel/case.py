@@ -67,20 +67,24 @@ class CaseStorageError(CaseError):
 class CaseState:
     """Everything the screens show, built only by apply()-ing events in order."""
 
-    def __init__(self, loader=load_checklist, texts=True):
+    def __init__(self, loader=load_checklist, full=True):
         self.loader = loader
-        self.texts = texts  # False on the panel: a case note's text stays in the journal (Case.note_text)
+        # full=False on the panel: nothing here grows with the events (firmware/JOURNAL.md, RAM). A note's
+        # text stays in the journal (Case.note_text), earlier checklists are let go, reasons are not kept.
+        self.full = full
         self.case_id = None
         self.content = None
         self.opened = None
         self.findings = Findings()
         self.viewed = []  # score ids, in the order first viewed
-        self.runs = []  # [checklist id, Run, seq of its start], oldest first
+        self.runs = []  # [checklist id, Run, seq of its start], oldest first (not full: the latest only)
+        self.run_count = 0  # checklists started
         self.active = None  # the Run in progress, or None
-        self.strategy = []  # (seq, t, from checklist id, to checklist id, why)
+        self.strategy = []  # (seq, t, from checklist id, to checklist id, why) (full only)
         self.outcomes = {}
         self.complications = []
-        self.notes = []  # (seq, t, text): notes on the case itself; text None when texts is False
+        self.notes = []  # (seq, t, text): notes on the case itself (full only)
+        self.note_count = 0  # notes on the case itself
         self.operator = None  # the name in the latest operator profile, for the screens
         self.closed = False
 
@@ -135,8 +139,11 @@ class CaseState:
             data = self.loader(cid)
         except ValueError:
             raise CaseError("no checklist named %r" % (cid,))
-        run = Run(data, ev["t"])
+        run = Run(data, ev["t"], self.full)
+        if not self.full:
+            self.runs = []  # the earlier checklist's state goes: the journal keeps its events
         self.runs.append([cid, run, ev["seq"]])
+        self.run_count += 1
         self.active = run
 
     def _cl_start(self, ev):
@@ -152,7 +159,8 @@ class CaseState:
             self._start(to, ev)
         else:
             self.active = None
-        self.strategy.append((ev["seq"], ev["t"], was, to, ev.get("why", "")))
+        if self.full:
+            self.strategy.append((ev["seq"], ev["t"], was, to, ev.get("why", "")))
 
     def _checklist(self, ev):
         if self.active is None:
@@ -166,7 +174,9 @@ class CaseState:
         if self.active is not None and self.active.end is None and not self.closed:
             self.active.apply(ev)
         else:
-            self.notes.append((ev["seq"], ev["t"], text if self.texts else None))
+            self.note_count += 1
+            if self.full:
+                self.notes.append((ev["seq"], ev["t"], text))
 
     def _outcome(self, ev):
         entry, many = outcome_entry(ev["o"])
@@ -248,13 +258,13 @@ class PackedLog:
 class Case:
     """One case: its events and the state they build. record() is the only way in."""
 
-    def __init__(self, loader=load_checklist, log=None, boot=None, texts=True):
+    def __init__(self, loader=load_checklist, log=None, boot=None, full=True):
         self.loader = loader
         self.log = PackedLog() if log is None else log
         self.boot = boot  # stamped on every event recorded from now on ("b")
-        self.texts = texts  # keep case notes' texts in RAM (False on the panel: they are read from the log)
+        self.full = full  # False on the panel: the state's RAM does not grow with the events (CaseState)
         self.undone = []  # seqs cancelled by undo events
-        self.state = CaseState(loader, texts)
+        self.state = CaseState(loader, full)
 
     @property
     def events(self):
@@ -262,8 +272,8 @@ class Case:
         return list(self.log)
 
     @classmethod
-    def open(cls, case_id, t, loader=load_checklist, log=None, boot=None, texts=True):
-        case = cls(loader, log, boot, texts)
+    def open(cls, case_id, t, loader=load_checklist, log=None, boot=None, full=True):
+        case = cls(loader, log, boot, full)
         case.record("open", t, {"case": case_id, "cv": CONTENT_VERSION, "fw": FIRMWARE_VERSION})
         return case
 
@@ -322,20 +332,20 @@ class Case:
         return self.log.get(seq)["text"]
 
     def _rebuild(self, undone):
-        state = CaseState(self.loader, self.texts)
+        state = CaseState(self.loader, self.full)
         for ev in self.log:
             if ev["k"] != "undo" and ev["seq"] not in undone:
                 state.apply(ev)
         return state
 
     @classmethod
-    def resume(cls, log, loader=load_checklist, texts=True):
+    def resume(cls, log, loader=load_checklist, full=True):
         """Rebuild the case over a log that already holds its events (after a reboot): nothing is copied.
 
         Every event is checked as when it was recorded; CaseError names the first that
         does not replay (a different content version, a gap in the sequence).
         """
-        case = cls(loader, log, texts=texts)
+        case = cls(loader, log, full=full)
         state = case.state
         seq = 0
         undone = []

@@ -27,7 +27,7 @@ class CaseKeeper:
         self.resumed = None  # (case id, events) when a case left open was resumed at boot
         for cid in journal.open_cases()[-1:]:  # resume the case left open (power cut, reboot)
             log = journal.log(cid)
-            self.case = Case.resume(log, texts=False)
+            self.case = Case.resume(log, full=False)
             self.case.boot = boot  # events from now on carry this boot
             self.case_id = cid
             self.resumed = (cid, len(log))
@@ -42,7 +42,7 @@ class CaseKeeper:
         except JournalError as e:  # StorageFull: every earlier case stays; the screen says why
             raise CaseStorageError(str(e))
         self.case = Case.open(case_id, self.clock.ticks_ms(), log=self.journal.log(case_id), boot=self.boot,
-                              texts=False)
+                              full=False)
         self.case_id = case_id
         if self.on_recorded is not None:
             self.on_recorded(case_id, self.case.log.get(1))

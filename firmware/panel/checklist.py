@@ -50,7 +50,9 @@
 #   note {text}                 attached to the current item (None once ended)
 # A reason "other" needs text. Decisions are answered, never skipped or deferred: their
 # options are the path. Queries: cur, end, pend, statuses(), upcoming(), deferred(),
-# cautions(), value(), timer(), timer_due(), legal(), dec, skips, notes, at, history.
+# cautions(), value(), tried(), timer(), timer_due(), legal(), dec, skips, notes, note_count, at,
+# history, attempts. A Run made with full=False keeps no notes, no earlier attempts and only the
+# latest entry of a "log each tried" measure: its RAM does not grow with the case (panel RAM).
 #
 # Timer rule: an item's ts/te act when the cursor first arrives at it; explicit
 # timer_start/timer_stop events act at their "t"; every running timer stops when the
@@ -171,9 +173,16 @@ def _sorted(d):
 
 
 class Run:
-    """One checklist's state in a case: apply events, ask what to show."""
+    """One checklist's state in a case: apply events, ask what to show.
 
-    def __init__(self, checklist, t=0):
+    full=False (the panel): RAM does not grow with the case's events. Notes are counted, not
+    kept (their texts stay in the journal); a "log each tried" measure keeps its latest entry
+    and a count (tried()); earlier attempts are counted (attempts), their states not kept.
+    full=True (the host, tests): every note, every entry and every attempt is kept.
+    """
+
+    def __init__(self, checklist, t=0, full=True):
+        self.full = full
         self.cl = checklist
         self.items = checklist["items"]
         self._item = {}
@@ -187,8 +196,10 @@ class Run:
         self._tm = {}
         for tm in checklist.get("tm", ()):
             self._tm[tm[0]] = tm[2]
-        self.history = []  # earlier attempts, oldest first: dicts made by _restart
+        self.history = []  # earlier attempts, oldest first: dicts made by _restart (full only)
+        self.attempts = 1  # this attempt's number: 1 + the resets so far
         self.case = {}  # case-level records: measure id -> entry; kept across resets
+        self.ntried = {}  # (item, measure) -> entries logged of a "log each tried" measure, this attempt
         self.t = t  # "t" of the last applied event (ms ticks)
         self._begin(t)
 
@@ -205,7 +216,8 @@ class Run:
         self.dec = {}  # decision item -> option chosen
         self.vals = {}  # item -> {measure -> (val, text) or [(val, text), ...] when multi}
         self.skips = {}  # item -> (reason, text)
-        self.notes = []  # (item or None, text, t)
+        self.notes = []  # (item or None, text, t) (full only)
+        self.note_count = 0  # notes in this attempt
         self.n = 0  # events applied in this attempt (the case journal keeps the events)
         self.at = {}  # item -> t it was last confirmed, decided, skipped or deferred
         self.reached = {}  # item -> t of first arrival
@@ -270,12 +282,19 @@ class Run:
         for tid in self.timers:
             if self.timers[tid][1] is None:
                 self.timers[tid][1] = t
-        self.history.append({
-            "why": why, "text": text, "t": t, "end": self.end, "abandon": self.why,
-            "st": self.st, "dec": self.dec, "vals": self.vals, "skips": self.skips,
-            "notes": self.notes, "n": self.n, "at": self.at, "timers": self.timers, "reached": self.reached,
-        })
+        if self.full:
+            self.history.append({
+                "why": why, "text": text, "t": t, "end": self.end, "abandon": self.why,
+                "st": self.st, "dec": self.dec, "vals": self.vals, "skips": self.skips,
+                "notes": self.notes, "n": self.n, "at": self.at, "timers": self.timers, "reached": self.reached,
+            })
+        self.attempts += 1
+        keep = {}
+        for key in self.ntried:  # case-level tries carry over with the case-level records
+            if key[0] == CASE:
+                keep[key] = self.ntried[key]
         self._begin(t)
+        self.ntried = keep
 
     # ---- checks ----
 
@@ -387,7 +406,12 @@ class Run:
         store = self.case if iid == CASE else self.vals.setdefault(iid, {})
         entry = _plain(val) if text is None and is_pick(m) else (val, text)
         if is_pick(m) and m[3]:
-            store.setdefault(mid, []).append(entry)
+            key = (iid, mid)
+            self.ntried[key] = self.ntried.get(key, 0) + 1
+            if self.full:
+                store.setdefault(mid, []).append(entry)
+            else:
+                store[mid] = [entry]  # the latest only: the journal keeps every try
         else:
             store[mid] = entry
 
@@ -461,7 +485,9 @@ class Run:
         if type(text) is not str or not text:
             raise ChecklistError("a note needs text")
         self.n += 1
-        self.notes.append((self.cur, text, t))
+        self.note_count += 1
+        if self.full:
+            self.notes.append((self.cur, text, t))
 
     # ---- queries ----
 
@@ -511,10 +537,15 @@ class Run:
         return [(c[0], c[1]) for c in self.cl.get("cau", ()) if c[2] is None or c[2] in self.reached]
 
     def value(self, iid, mid):
-        """The entry recorded for measure mid of item iid (or CASE): (val, text), a list of them when multi, or None."""
+        """The entry recorded for measure mid of item iid (or CASE): (val, text), a list of them when multi (the
+        latest only when not full), or None."""
         if iid == CASE:
             return self.case.get(mid)
         return self.vals.get(iid, {}).get(mid)
+
+    def tried(self, iid, mid):
+        """How many entries a "log each tried" measure holds (item iid or CASE, measure mid)."""
+        return self.ntried.get((iid, mid), 0)
 
     def timer(self, tid, now):
         """{"on", "ms" (elapsed), "due", "alerted", "limit" (s)} of timer tid at tick now."""
@@ -595,9 +626,9 @@ _HANDLERS = {
 }
 
 
-def replay(checklist, events, t=0):
+def replay(checklist, events, t=0, full=True):
     """A Run of checklist with events applied in order (ChecklistError on the first illegal one)."""
-    run = Run(checklist, t)
+    run = Run(checklist, t, full)
     for ev in events:
         run.apply(ev)
     return run

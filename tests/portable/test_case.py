@@ -330,10 +330,56 @@ def test_an_event_that_reached_the_log_before_memory_ran_out_counts_as_recorded(
 
 
 def test_on_the_panel_a_case_notes_text_stays_in_the_log():
-    # texts=False (the panel's CaseKeeper): the state keeps (seq, t, None) and reads the text back from the log
-    case = Case.open("n", 0, texts=False)
+    # full=False (the panel's CaseKeeper): the state counts the note and reads its text back from the log
+    case = Case.open("n", 0, full=False)
     case.record("note", 3, {"text": "sheath out, no bleeding"})
-    assert case.state.notes == [(2, 3, None)]
+    assert case.state.notes == [] and case.state.note_count == 1
     assert case.note_text(2) == "sheath out, no bleeding"
     undo = case.record("undo", 4, {"ref": 2})
-    assert case.state.notes == [] and undo["seq"] == 3
+    assert case.state.note_count == 0 and undo["seq"] == 3
+
+
+_OTHER = ("other", "Other")
+LEAN_CL = {  # a synthetic checklist (panel/checklist.py format): one item with a "log each tried" measure
+    "id": "lean", "title": "Lean", "src": "test", "ind": "test", "cau": (), "ok": (), "ends": (("end:done", "Done"),),
+    "rec": (("fluoro", "Fluoroscopy", "min", 0, 720, 0),), "tm": (),
+    "items": ({"id": "wire", "k": "do", "s": 1, "t": "Wire", "d": "Wire", "nx": "end:done",
+               "m": (("tried", "Wires tried", (("pilot", "Pilot"), ("gaia", "Gaia"), _OTHER), 1),)},),
+}
+
+
+def test_on_the_panel_the_state_does_not_grow_with_notes_tries_resets_or_checklists():
+    # firmware/JOURNAL.md, RAM: 0 bytes per note and per measurement. A lean state (full=False) keeps counts,
+    # the latest entry of a "log each tried" measure, and only the checklist running; the full state (the
+    # host's) keeps everything, and both agree on what the panel shows.
+    def loader(cid):
+        return LEAN_CL
+
+    lean = Case.open("r", 0, loader=loader, full=False)
+    full = Case.open("r", 0, loader=loader)
+    t = 10
+    for _attempt in range(3):
+        for case in (lean, full):
+            case.record("cl_start" if not case.state.runs else "strategy", t,
+                        {"cl": "lean"} if not case.state.runs else {"to": "lean", "why": "again"})
+            for i, wire in enumerate(("pilot", "gaia") * 6):
+                case.record("measure", t + i, {"item": "wire", "m": "tried", "val": wire})
+                case.record("note", t + i, {"text": "try %d" % i})
+            case.record("measure", t + 50, {"item": "case", "m": "fluoro", "val": 30})
+            case.record("reset", t + 60, {"why": "retry"})
+        t += 100
+    ls, fs = lean.state, full.state
+    run, frun = ls.active, fs.active
+    assert len(ls.runs) == 1 and len(fs.runs) == 3 and ls.run_count == fs.run_count == 3
+    assert ls.strategy == [] and len(fs.strategy) == 2
+    assert run.notes == [] and run.history == [] and run.attempts == frun.attempts == 2
+    assert len(frun.history) == 1 and len(frun.history[0]["notes"]) == 12
+    # after the reset the item's tries start again; the case-level record carries over in both
+    assert run.value("wire", "tried") is None and frun.value("wire", "tried") is None
+    assert run.value("case", "fluoro") == frun.value("case", "fluoro") == (30, None)
+    for case in (lean, full):
+        for wire in ("pilot", "gaia"):
+            case.record("measure", t, {"item": "wire", "m": "tried", "val": wire})
+    assert run.value("wire", "tried") == [("gaia", None)] and run.tried("wire", "tried") == 2
+    assert frun.value("wire", "tried") == [("pilot", None), ("gaia", None)] and frun.tried("wire", "tried") == 2
+    assert run.statuses() == frun.statuses() and run.cur == frun.cur

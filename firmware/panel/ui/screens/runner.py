@@ -102,12 +102,13 @@ class Runner(Screen):
         self._tick_timers()
 
     def _record_text(self, run, m):
-        return self._shown(run.value("case", m[0]), m)
+        return self._shown(run.value("case", m[0]), m, run.tried("case", m[0]))
 
     def _measure_cell(self, run, it, m):
-        return (m[1], self._shown(run.value(it["id"], m[0]), m), lambda _b, m=m: self._measure(it["id"], m), False)
+        shown = self._shown(run.value(it["id"], m[0]), m, run.tried(it["id"], m[0]))
+        return (m[1], shown, lambda _b, m=m: self._measure(it["id"], m), False)
 
-    def _shown(self, v, m):
+    def _shown(self, v, m, tried):
         if v is None:
             shown = "tap to record"
         else:
@@ -119,8 +120,8 @@ class Runner(Screen):
                         shown = p[1]
             else:
                 shown = fmt(last[0], m[5]) + " " + m[2]
-            if type(v) is list and len(v) > 1:
-                shown = "%s (+%d)" % (shown, len(v) - 1)
+            if tried > 1:
+                shown = "%s (+%d)" % (shown, tried - 1)
         return shown
 
     def _row(self, key, cells):
