@@ -24,7 +24,7 @@ from conftest import ROOT
 GOLDEN = ROOT / "tests" / "golden" / "panel"
 KEY_SCREENS = ("home", "setup", "findings", "findings-group", "numpad", "finding-choice", "scores", "basis-jcto", "case", "undo-confirm",
                "technique-whih", "runner-first-item", "runner-decision", "runner-deferred", "runner-wire-alert",
-               "timers", "end-of-case", "fault", "close-confirm", "cases", "pairing-code")
+               "timers", "end-of-case", "fault", "close-confirm", "cases", "pairing-code", "safe-mode")
 TARGET_PX = 72  # panel/ui/theme.py TARGET: 11 mm on the reference display's 0.154 mm pixels
 
 

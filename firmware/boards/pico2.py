@@ -29,7 +29,7 @@ from boards.clock import Clock
 from drivers import touch as touchlib
 from drivers.st7796 import ST7796
 from drivers.xpt2046 import XPT2046
-from panel.board import LINK_DATA, LINK_IDLE
+from panel.board import LINK_DATA, LINK_IDLE, Stop
 
 DATA_ROOT = "/data"
 CAL_FILE = "/touch.json"  # under DATA_ROOT
@@ -38,7 +38,7 @@ HOLD_TO_CALIBRATE_MS = 1000  # a press held this long at power-up asks for the t
 LOG_KEEP = 32
 
 
-class Maintenance(Exception):
+class Maintenance(Stop):
     """BOOTSEL was held: the firmware stops and the REPL gets the USB port back."""
 
 

@@ -16,6 +16,7 @@
 #                           equal (what the taps sent left no stale pixels)
 #   ["pairing_request"]     a host asks to pair: the code appears
 #   ["break_flash"]         the next flash write of the case fails (the fault screen)
+#   ["safe_mode", "why"]    the panel falls back to safe mode for that reason (the safe screen)
 #   ["expect", "module"]    stop with an error unless that screen is on top
 # OUTDIR/walk.jsonl gets one line per tap (screen, pixels sent) and per snap (screen, title,
 # the tappable rectangles, the heap in use), then for each case in the journal a line, then its
@@ -142,6 +143,7 @@ def main(argv):
     for i in range(len(steps)):
         step = steps[i]
         what = step[0]
+        ui = screen.ui  # safe mode starts a UI of its own
         top = ui.top()
         if what == "tap" or what == "tapxy":
             if what == "tap":
@@ -198,6 +200,9 @@ def main(argv):
                 raise OSError(5)
 
             log_obj.append = broken
+        elif what == "safe_mode":
+            panel.enter_safe(step[1])
+            panel.step(0)
         elif what == "expect":
             if not top.__module__.endswith("." + step[1]):
                 raise SystemExit("step %d: expected screen %s, found %s" % (i, step[1], top.__module__))

@@ -5,12 +5,23 @@
 # the host goes away forget the session and back off instead of spinning on a
 # hung-up link. The host speaks first; the only thing the panel sends unasked is
 # a live copy of each event just recorded, to an authenticated host.
-# Boot: scan the journal (cut a torn tail), count the boot, resume an open case.
+# Boot, in this order (RAM: 128 KB for everything, whatever the flash holds): first the
+# long-lived buffers (the link's frame buffer and read chunk, the display band, the journal's
+# chunk) while the heap is one piece; then the state on flash (journal scan, boot count,
+# pairing, profiles, the open case resumed). If loading the state fails, or the last
+# BOOT_GUARD starts never reached the main loop, the panel runs in SAFE MODE: it says in
+# words what is wrong, answers the workstation (pairing, sync) so every case can be taken
+# off, records nothing and deletes nothing (Journal safe=True). The main loop falls back to
+# safe mode too, instead of exiting into a reset loop, when it keeps failing.
 
 import gc
 import os
+import sys
 
+from bedlink.errors import ProtocolError
+from bedlink.mpack import pack, unpack
 from bedlink.session import Responder
+from panel import atomic
 from panel.board import LINK_DATA, LINK_GONE, check_board
 from panel.cases import CaseKeeper
 from panel.journal import Journal
@@ -26,7 +37,45 @@ POLL_MS = 20  # longest wait for the link before looking at touch, timers and th
 GONE_BACKOFF_MS = 100  # pause while no host holds the link
 IDLE_READ_MS = 10  # pause after a wake-up that found nothing to read
 RX_CHUNK = 256  # bytes read from the link at a time, one buffer allocated once
-OOM_RESET_AFTER = 20  # consecutive out-of-memory turns of the loop before the panel gives up (and resets)
+FAIL_SAFE_AFTER = 20  # consecutive failed turns of the loop before the panel goes to safe mode
+BOOT_GUARD = 2  # starts in a row that never reached the main loop: the next one is in safe mode
+GUARD_FILE = "/bootguard"  # under the board's storage root: starts not yet completed (panel.atomic)
+
+
+def reason_of(e):
+    """An exception in words for the safe-mode screen and the log: its type and message."""
+    text = str(e)
+    return type(e).__name__ + (": " + text if text else "")
+
+
+def _where(e):
+    """The traceback of e, for the board's log (never stdout: on a board that is the host link)."""
+    if not hasattr(sys, "print_exception"):
+        return ""
+    import io
+
+    out = io.StringIO()
+    sys.print_exception(e, out)  # type: ignore[attr-defined]  # MicroPython's
+    return "\n" + out.getvalue()
+
+
+class _NoCase:
+    """The case keeper of safe mode: no case, nothing to record."""
+
+    case = None
+    case_id = None
+    resumed = None
+
+    def tick(self):
+        return []
+
+    def new_case(self):
+        from panel.case import CaseError
+
+        raise CaseError("the panel is in safe mode: sync, then restart it")
+
+    def record(self, kind, fields=None):
+        return self.new_case()
 
 
 class Panel:
@@ -38,30 +87,111 @@ class Panel:
             raise ValueError("board lacks: " + ", ".join(missing))
         self.board = board
         self.screen = screen
+        self.random_bytes = random_bytes
+        # Long-lived buffers first, while the heap is one piece (nothing on flash is read yet).
         self.rx = bytearray(RX_CHUNK)
+        identity = {"device_id": board.device_id, "firmware": FIRMWARE_VERSION, "content": CONTENT_VERSION}
+        self.responder = Responder({"ping": self._ping}, identity, MAX_PAYLOAD, gate=self._gate,
+                                   on_session=self._session_ended)
+        if screen is not None and hasattr(screen, "prepare"):
+            screen.prepare()  # the display band
+        self.root = board.storage.root
+        self.journal = Journal(self.root + "/journal")  # its chunk buffer
         self.uptime = Uptime(board.clock)
-        root = board.storage.root
-        self.journal = Journal(root + "/journal")
+        self.host_present = False
+        self.touches = 0
+        self.pairing_code = None
+        self.safe = None  # why the panel runs in safe mode, in words; None when it runs normally
+        self.boot = None
+        self.pairing = None
+        self.profiles = None
+        self.service = None
+        self.player = None
+        self.keeper = _NoCase()
+        gc.collect()
+        try:
+            self._guard_boot()
+            self._load(script, speed)
+        except Exception as e:  # MemoryError, a flash that will not read, a bug: never a boot loop
+            self.enter_safe(reason_of(e))
+
+    def _guard_boot(self):
+        path = self.root + GUARD_FILE
+        try:
+            raw = atomic.read(path)
+            starts = unpack(raw) if raw else 0
+        except (OSError, ProtocolError):
+            starts = 0
+        if type(starts) is not int:
+            starts = 0
+        atomic.write(path, pack(starts + 1))
+        if starts >= BOOT_GUARD:
+            raise RuntimeError("the last %d starts stopped before the panel was ready" % starts)
+
+    def started(self):
+        """The main loop ran a whole turn: this start counts as completed (the boot guard resets)."""
+        try:
+            atomic.write(self.root + GUARD_FILE, pack(0))
+        except OSError:
+            pass  # the flash refuses writes: the fault screen says so when it matters
+
+    def _load(self, script, speed):
+        board = self.board
         self.journal.scan()
         self.boot = self.journal.next_boot()
-        self.pairing_code = None
-        self.pairing = Pairing(root + "/pairing", board.device_id, random_bytes, self._show_code)
-        self.profiles = Profiles(root + "/profiles")
-        self.keeper = CaseKeeper(self.journal, self.boot, board.clock, self._recorded, random_bytes)
+        self.pairing = Pairing(self.root + "/pairing", board.device_id, self.random_bytes, self._show_code)
+        self.profiles = Profiles(self.root + "/profiles")
+        self.keeper = CaseKeeper(self.journal, self.boot, board.clock, self._recorded, self.random_bytes)
+        if self.keeper.unresumed:
+            board.log("open case %s not resumed: %s" % self.keeper.unresumed)
         if self.journal.storage_state() != "ok":  # room for the next case: drop fully synced closed ones
             gone = self.journal.reclaim(keep=(self.keeper.case_id,) if self.keeper.case_id else ())
             if gone:
                 board.log("storage low: reclaimed %d synced cases" % len(gone))
-        identity = {"device_id": board.device_id, "firmware": FIRMWARE_VERSION, "content": CONTENT_VERSION}
+        self._serve()
+        self.player = Player(self.keeper, script, speed, self.uptime.now(), board.log) if script else None
+
+    def _serve(self):
         self.service = LinkService(self.journal, self.pairing, self.profiles, self.boot, self.uptime,
-                                   board.clock, self._limit)
+                                   self.board.clock, self._limit)
         handlers = self.service.handlers()
         handlers["ping"] = self._ping
-        self.responder = Responder(handlers, identity, MAX_PAYLOAD, gate=self.service.gate,
-                                   on_session=self.pairing.end_session)
-        self.host_present = False
-        self.touches = 0
-        self.player = Player(self.keeper, script, speed, self.uptime.now(), board.log) if script else None
+        self.responder.handlers = handlers
+
+    def enter_safe(self, reason):
+        """Run in safe mode from now on: the link and sync keep working, nothing is recorded or deleted."""
+        board = self.board
+        board.log("SAFE MODE: " + reason)
+        self.safe = reason
+        self.player = None
+        self.keeper = _NoCase()  # the case (and what it held) goes: its events are all on flash
+        self.responder.handlers = {"ping": self._ping}
+        if self.screen is not None and hasattr(self.screen, "drop"):
+            self.screen.drop()
+        gc.collect()
+        root = self.root
+        try:
+            self.journal = Journal(root + "/journal", safe=True)
+            self.journal.scan()
+            try:
+                self.boot = self.journal.next_boot()
+            except OSError as e:  # the flash refuses writes: sync still reads everything
+                board.log("safe mode: boot not counted: %s" % e)
+                self.boot = None
+            if self.pairing is None:
+                self.pairing = Pairing(root + "/pairing", board.device_id, self.random_bytes, self._show_code)
+            if self.profiles is None:
+                self.profiles = Profiles(root + "/profiles")
+            self._serve()
+        except Exception as e:  # even the journal will not load: the handshake and ping still answer
+            board.log("safe mode: no sync: %s" % reason_of(e))
+            self.safe = reason + "; sync not possible: " + reason_of(e)
+        try:
+            atomic.write(root + GUARD_FILE, pack(0))  # seen: a restart after the sync tries a normal start
+        except OSError:
+            pass
+        if self.screen is not None and hasattr(self.screen, "show_safe"):
+            self.screen.show_safe(self, self.safe)
 
     def _limit(self):
         return self.responder.limit()
@@ -76,6 +206,17 @@ class Panel:
             reply["heap_free"] = gc.mem_free()
         return reply
 
+    def _gate(self, name):
+        if self.service is None:
+            from bedlink.errors import E_AUTH, ProtocolError
+
+            raise ProtocolError(E_AUTH, "authenticate first")
+        self.service.gate(name)
+
+    def _session_ended(self):
+        if self.pairing is not None:
+            self.pairing.end_session()
+
     def _show_code(self, code):
         # The pairing screen: the code a person at the table reads out to the host.
         self.pairing_code = code
@@ -86,7 +227,7 @@ class Panel:
 
     def _recorded(self, case_id, ev):
         # An event is on flash: an authenticated host gets a live copy (it acks it like a pulled one).
-        if self.pairing.authed_host is None or self.responder.version < 2:
+        if self.pairing is None or self.pairing.authed_host is None or self.responder.version < 2:
             return
         try:
             self.board.link.write(self.responder.push("events", self.service.live_frame_fields(case_id, ev)))
@@ -95,7 +236,10 @@ class Panel:
 
     def storage_warning(self):
         """What the screen says about the flash: None while there is room, else an instruction."""
-        state = self.journal.storage_state()
+        try:
+            state = self.journal.storage_state()
+        except OSError:
+            return "STORAGE UNREADABLE"
         if state == "low":
             return "STORAGE LOW: sync soon"
         if state == "full":
@@ -109,7 +253,7 @@ class Panel:
         ticks = clock.ticks_ms()
         if case is not None and not case.state.closed:
             return "case " + hms(clock.ticks_diff(ticks, case.state.opened))
-        wall = self.journal.wall_time(self.boot, ticks)
+        wall = self.journal.wall_time(self.boot, ticks) if self.boot is not None else None
         if wall is None:
             return "clock not set"
         m = (wall // 60000) % 1440
@@ -122,7 +266,7 @@ class Panel:
         """The link's state, as the status bar says it: waiting, connected or paired (and the protocol version)."""
         if not self.host_present:
             return "waiting for host"
-        if self.pairing.authed_host is not None:
+        if self.pairing is not None and self.pairing.authed_host is not None:
             return "host paired, v%d" % self.responder.version
         if self.responder.version:
             return "connected, v%d" % self.responder.version
@@ -158,7 +302,7 @@ class Panel:
                         board.log("link write failed: %s" % e)
                         break
         now = self.uptime.now()
-        if self.pairing_code is not None:
+        if self.pairing_code is not None and self.pairing is not None:
             self.pairing.window_open(now)  # an expired code leaves the screen
         if self.player is not None:
             self.player.step(now)
@@ -177,23 +321,35 @@ class Panel:
                 screen.tick(now)
 
 
-def run(board, screen=None, script=None, speed=1):
-    """Run the panel forever on `board`."""
+def run(board, screen=None, script=None, speed=1, turns=None):
+    """Run the panel on `board` (forever, or for `turns` turns of the loop: tests)."""
     panel = Panel(board, screen, script, speed)
-    board.log("bedside panel %s on %s, device %s, boot %d" % (FIRMWARE_VERSION, board.name, board.device_id,
-                                                                panel.boot))
+    board.log("bedside panel %s on %s, device %s, boot %s%s" % (FIRMWARE_VERSION, board.name, board.device_id,
+                                                                panel.boot, " (SAFE MODE)" if panel.safe else ""))
     if panel.keeper.resumed:
         board.log("resumed open case %s at event %d" % panel.keeper.resumed)
-    if screen is not None:
-        screen.show(panel)
-    short = 0
-    while True:
+    if screen is not None and not panel.safe:
+        try:
+            screen.show(panel)
+        except Exception as e:  # the first picture of the resumed state failed: safe mode shows why
+            panel.enter_safe("the screen could not be drawn: " + reason_of(e))
+    failed = 0
+    done = 0
+    while turns is None or done < turns:
         try:
             panel.step()
-            short = 0
-        except MemoryError:  # whatever ran out was not recorded (Case.record keeps state and flash in step)
-            short += 1
-            if short >= OOM_RESET_AFTER:
-                raise  # memory is not coming back: end, and a board's reset resumes the case from flash
+            if done == 0:
+                panel.started()
+            failed = 0
+        except Exception as e:  # whatever failed was not recorded (Case.record keeps state and flash in step)
+            failed += 1
+            if isinstance(e, MemoryError):
+                board.log("out of memory: carried on")
+            else:
+                board.log("loop failed: %s%s" % (reason_of(e), _where(e)))
             gc.collect()
-            board.log("out of memory: carried on")
+            if failed >= FAIL_SAFE_AFTER and not panel.safe:
+                panel.enter_safe("%s, %d times in a row" % (reason_of(e), failed))
+                failed = 0
+        done += 1
+    return panel

@@ -20,6 +20,11 @@
 #   board.clock       ticks_ms(), ticks_diff(a, b), sleep_ms(ms)
 #   board.log(text)   diagnostics for whoever maintains the board (never the host link)
 
+class Stop(BaseException):
+    """Raised by a board part to stop the firmware on purpose (e.g. maintenance); the panel's loop,
+    which carries on after any failure (or falls back to safe mode), lets it through."""
+
+
 LINK_IDLE = 0  # nothing arrived within the timeout
 LINK_DATA = 1  # bytes are waiting to be read
 LINK_GONE = 2  # the host closed the link (cable out, port closed)

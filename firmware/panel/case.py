@@ -46,6 +46,12 @@ def load_checklist(cid):
     return load(cid)
 
 
+def release_checklist(cid):
+    from panel.content.checklists import release
+
+    release(cid)
+
+
 def outcome_entry(oid):
     """(catalogue entry of outcome oid or None, whether it collects several answers)."""
     from panel.content.outcomes import MANY, OUTCOMES
@@ -141,7 +147,10 @@ class CaseState:
             raise CaseError("no checklist named %r" % (cid,))
         run = Run(data, ev["t"], self.full)
         if not self.full:
-            self.runs = []  # the earlier checklist's state goes: the journal keeps its events
+            for r in self.runs:  # the earlier checklist's state goes (the journal keeps its events) ...
+                if r[0] != cid and self.loader is load_checklist:
+                    release_checklist(r[0])  # ... and so does its content, until it runs again
+            self.runs = []
         self.runs.append([cid, run, ev["seq"]])
         self.run_count += 1
         self.active = run

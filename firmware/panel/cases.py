@@ -25,9 +25,14 @@ class CaseKeeper:
         self.case = None
         self.case_id = None
         self.resumed = None  # (case id, events) when a case left open was resumed at boot
+        self.unresumed = None  # (case id, why) when a case left open cannot be continued on this firmware
         for cid in journal.open_cases()[-1:]:  # resume the case left open (power cut, reboot)
             log = journal.log(cid)
-            self.case = Case.resume(log, full=False)
+            try:
+                self.case = Case.resume(log, full=False)
+            except CaseError as e:  # opened with other content (a firmware update): read on the host, never here
+                self.unresumed = (cid, str(e))
+                continue
             self.case.boot = boot  # events from now on carry this boot
             self.case_id = cid
             self.resumed = (cid, len(log))

@@ -68,6 +68,8 @@ WALKTHROUGH: list = [
     ["tap", "Sync status"], ["snap", "sync-status"], ["tap", "Back"],
     ["tap", "Pair a host"], ["expect", "pairing"], ["snap", "pairing-idle"], ["tap", "Back"],
     ["pairing_request"], ["expect", "pairing"], ["snap", "pairing-code"],
+    ["safe_mode", "MemoryError: memory allocation failed, allocating 3840 bytes"], ["expect", "safe"],
+    ["snap", "safe-mode"],
 ]
 
 

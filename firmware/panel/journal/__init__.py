@@ -286,6 +286,19 @@ class Journal:
             i += 1
         return rows, (start + n if i > start + n else 0)
 
+    def tally(self):
+        """(cases on the panel, cases with events no host has acknowledged), read a case at a time."""
+        self._ready()
+        n = unsynced = 0
+        for name in _names(self.root):
+            cid = _case_of(name)
+            if cid is not None:
+                n += 1
+                s = self._peek(cid)
+                if s.acked < s.count:
+                    unsynced += 1
+        return n, unsynced
+
     def row(self, case_id):
         """{"case", "count", "acked", "closed"} of one case (JournalError if there is none)."""
         return self.info(case_id).row()

@@ -130,12 +130,12 @@ class Screen:
 class UI:
     """The screen stack, the touch dispatcher and the painter of dirty rectangles."""
 
-    def __init__(self, display, model):
+    def __init__(self, display, model, band=None):
         self.display = display
-        self.model = model  # the panel: case keeper, journal, link state (see panel/ui/model.py)
+        self.model = model  # the panel: case keeper, journal, link state (panel/app.py Panel)
         self.stack = []
         self.dirty = []
-        self.band = bytearray(BAND_BYTES)
+        self.band = band if band is not None else bytearray(BAND_BYTES)  # made at boot, before the state
         self.gfx = Gfx()
         self.status = None
         self.pixels = 0  # pixels sent to the display since boot (make bench: per tap)

@@ -1,14 +1,16 @@
 # panel/ui/touchui.py — the panel's touch UI as the main loop sees it: show, tap, tick.
 #
-# panel/app.py calls show(panel) when the link, pairing or case state changes,
-# tap(x, y) for each press and tick(now) every turn of the loop; the UI paints what
-# became dirty at most every PAINT_MS (a board's bus is the bottleneck) and at once
-# after a tap. A pairing code takes the screen while it is valid. Events recorded
-# without a tap (the scripted player, timer alerts) refresh the screen on top.
+# panel/app.py calls prepare() at boot before anything is read from flash (the display band,
+# the one long-lived buffer the UI needs, is made while the heap is one piece), show(panel)
+# when the link, pairing or case state changes, tap(x, y) for each press and tick(now) every
+# turn of the loop; the UI paints what became dirty at most every PAINT_MS (a board's bus is
+# the bottleneck) and at once after a tap. A pairing code takes the screen while it is valid.
+# Events recorded without a tap (the scripted player, timer alerts) refresh the screen on top.
+# In safe mode (panel.safe) the safe screen stays on the bottom of the stack: show_safe().
 
 import gc
 
-from panel.ui.core import UI
+from panel.ui.core import BAND_BYTES, UI
 from panel.ui.widgets import StatusBar
 
 PAINT_MS = 250  # clocks and timers repaint at most this often; a tap repaints at once
@@ -18,16 +20,36 @@ class TouchUI:
     def __init__(self, display):
         self.display = display
         self.ui = None
+        self.band = None
         self.events = 0
         self.last = None
 
-    def _start(self, panel):
-        ui = UI(self.display, panel)
+    def prepare(self):
+        """Make the display band now, before the panel reads its state from flash."""
+        if self.band is None:
+            self.band = bytearray(BAND_BYTES)
+
+    def drop(self):
+        """Let every screen go (safe mode): the band stays."""
+        self.ui = None
+        gc.collect()
+
+    def _start(self, panel, first="home", arg=None):
+        self.prepare()
+        ui = UI(self.display, panel, self.band)
         ui.status = StatusBar(ui)
         self.ui = ui
-        ui.push("home")
+        ui.push(first, arg)
         ui.invalidate((0, 0, self.display.width, self.display.height))
         self.events = self._count(panel)
+
+    def show_safe(self, panel, reason):
+        """Safe mode: the screen that says what is wrong and what to do, in place of everything else."""
+        self.ui = None
+        gc.collect()
+        self._start(panel, "safe", reason)
+        self.ui.status.update()
+        self.ui.flush()
 
     def _count(self, panel):
         case = panel.keeper.case
@@ -35,7 +57,10 @@ class TouchUI:
 
     def show(self, panel):
         if self.ui is None:
-            self._start(panel)
+            if panel.safe:
+                self.show_safe(panel, panel.safe)
+            else:
+                self._start(panel)
         ui = self.ui
         top = ui.top()
         is_pairing = top is not None and top.__module__.endswith(".pairing")

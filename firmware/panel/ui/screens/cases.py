@@ -2,6 +2,10 @@
 #
 # A case leaves the panel only after a host has acknowledged every event of it and it
 # is closed (reclaim, when storage runs low): "to sync" counts what no host has yet.
+# RAM: the cases are read from flash PER at a time (a panel may hold hundreds); "More cases"
+# shows the next ones. arg: "sync", or (mode, start) for a later page.
+
+PER = 12
 
 from panel.ui import theme
 from panel.ui.core import Screen
@@ -14,8 +18,9 @@ class Cases(Screen):
     def build(self):
         model = self.ui.model
         x, y, w, h = theme.CONTENT
+        mode, start = self.arg if type(self.arg) is tuple else (self.arg, 0)
         items = []  # type: list
-        if self.arg == "sync":
+        if mode == "sync" and not start:
             self.title = "Sync status"
             items.append(("Link", None, model.status(), None, False, None))
             items.append(("Paired hosts", None, str(len(model.pairing.hosts())), None, False, None))
@@ -23,12 +28,17 @@ class Cases(Screen):
             items.append(("Storage", warn or "room for new cases", "LOW" if warn else "ok", None, False,
                           "!" if warn else None))
             items.append(("Cases", None, None, None, True, None))
-        cases = model.journal.cases()
+        if mode == "sync":
+            self.title = "Sync status"
+        cases, more = model.journal.cases_page(start, PER)
         for c in cases:
             left = c["count"] - c["acked"]
             state = "synced" if left <= 0 else "%d to sync" % left
             items.append(("case " + c["case"], "%s, %d events" % ("closed" if c["closed"] else "OPEN", c["count"]),
                           state, None, False, None))
+        if more:
+            items.append(("More cases", "after these %d" % (start + len(cases)), None,
+                          lambda _r: self.ui.replace("cases", (mode, more)), False, None))
         if not cases:
             items.append(("No cases on this panel", None, None, None, False, None))
         List(self, x, y, w, h - theme.TARGET, items)

@@ -22,13 +22,9 @@ class Home(Screen):
                             sub="%d events, %s" % (len(case.log), what)))
         else:
             self.add(Button(x, y + 4, w, T, "New case", self._new, sub="findings, scores, checklists"))
-        cases = model.journal.cases()
-        unsynced = 0
-        for c in cases:
-            if c["acked"] < c["count"]:
-                unsynced += 1
+        n, unsynced = model.journal.tally()
         self.add(Button(x, y + 4 + T, w, T, "Cases on this panel", lambda _b: self.ui.push("cases"),
-                        sub="%d cases, %d not yet synced" % (len(cases), unsynced)))
+                        sub="%d cases, %d not yet synced" % (n, unsynced)))
         half = w // 2
         self.add(Button(x, y + 4 + 2 * T, half, T, "Pair a host", lambda _b: self.ui.push("pairing")))
         self.add(Button(x + half, y + 4 + 2 * T, w - half, T, "Sync status",
