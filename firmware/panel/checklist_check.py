@@ -1,8 +1,9 @@
 # panel/checklist_check.py — is a checklist's data sound? Run by the tests on every checklist.
 #
 # Separate from the engine so the panel never loads it: content is checked when it
-# is built, not at the table. Rules: every target exists, no unreachable item, no
-# cycle (a loop back is a "restart"), every end reached, every measure an integer
+# is built, not at the table. Rules: every target exists (a decision may also leave
+# by the exit gate), no unreachable item, no cycle (a loop back is a "restart"),
+# every caution starts at items that exist, every end reached, every measure an integer
 # range with a unit or a pick list holding "other", no floats anywhere.
 
 from panel.checklist import (
@@ -115,7 +116,7 @@ def validate(cl, known=None):
         for tg in targets:
             if type(tg) is not str:
                 bad.append("%s: bad target %r" % (iid, tg))
-            elif tg == RESTART:
+            elif tg == RESTART or (tg == ABANDONED and k == DECISION):
                 continue
             elif tg.startswith(END):
                 if tg not in ends:
@@ -130,7 +131,10 @@ def validate(cl, known=None):
     _check_measures(cl.get("rec", ()), CASE, bad)
     cids = {}
     for c in cl.get("cau", ()):
-        if len(c) != 3 or not c[1] or c[0] in cids or (c[2] is not None and c[2] not in ids):
+        frm = c[2] if len(c) == 3 else None
+        froms = () if frm is None else frm if type(frm) is tuple else (frm,)
+        if len(c) != 3 or not c[1] or c[0] in cids or (frm is not None and not froms) or [
+                f for f in froms if type(f) is not str or f not in ids]:
             bad.append("bad caution: %r" % (c,))
         cids[c[0]] = 1
     for e in ends:
