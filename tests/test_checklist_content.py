@@ -18,7 +18,7 @@ import re
 import pytest
 
 from conftest import CLINICAL
-from panel.checklist import MAX_TEXT, SWITCH
+from panel.checklist import ABANDONED, MAX_TEXT, SWITCH, replay
 from panel.checklist_check import validate
 from panel.content.checklists import INDEX, load
 
@@ -199,11 +199,58 @@ def test_limits_and_standing_cautions_of_the_md_are_in_the_data():
     assert found == 3  # D step 2, D step 5, G step 2
 
 
+# Where a section names another checklist without handing over to it: its cautions or its set-up
+# apply here (each checked where this content carries it: WHIH and POB tests below).
+NOT_HAND_OVERS = {
+    ("A", "D"): "otherwise checklist D's extraplaque cautions apply",
+    ("C", "B"): "the same access and anticoagulation as NRE (checklist B)",
+}
+
+
 def test_every_hand_over_to_another_checklist_is_an_end():
     for letter, cid in CASES:
         ends = [e[0] for e in load(cid)["ends"]]
         for m in re.finditer(r"checklist ([A-H])\b", SECTIONS[letter]["all"]):
+            if (letter, m.group(1)) in NOT_HAND_OVERS:
+                assert NOT_HAND_OVERS[(letter, m.group(1))] in SECTIONS[letter]["all"]
+                continue
             assert SWITCH + LETTERS[m.group(1)] in ends, (cid, m.group(0))
+
+
+def item(cid, iid):
+    return [it for it in load(cid)["items"] if it["id"] == iid][0]
+
+
+def test_whih_no_tip_in_leaves_by_the_exit_gate():
+    # A step 3: "tip-in achieved? no → WHIH cannot go on ...; leave through the exit gate to another strategy"
+    assert "tip-in achieved? no → WHIH cannot go on" in SECTIONS["A"]["steps"][3]
+    assert "leave through the exit gate to another strategy" in SECTIONS["A"]["steps"][3]
+    tip = item("whih", "tip_in")
+    assert {o[0]: o[2] for o in tip["o"]} == {"yes": "ante_mc", "no": ABANDONED}  # no branch that carries on
+    run = replay(load("whih"), [{"k": "confirm", "item": "in_guide"}, {"k": "decide", "item": "retro_mc", "opt": "no"},
+                                {"k": "decide", "item": "tip_in", "opt": "no"}])
+    assert run.end == ABANDONED and run.cur is None and run.why == ("strategy_switch", "tip_in:no")
+    assert [i for i, st in run.statuses() if st == "done"] == ["in_guide", "retro_mc", "tip_in"]
+    assert "close_mcs" not in run.reached
+
+
+def test_whih_atherectomy_only_once_ivus_confirms_the_track_intraplaque():
+    step9 = SECTIONS["A"]["steps"][9]
+    assert "rotational atherectomy for heavy calcium (3 of 14 cases) only once IVUS confirms the track is" \
+        " intraplaque" in step9
+    assert "otherwise checklist D's extraplaque cautions apply (no atherectomy, no very high-pressure balloon)" in step9
+    cl = load("whih")
+    to = {o[0]: o[2] for o in item("whih", "ivus")["o"]}
+    assert sorted(to) == ["intraplaque", "not_intraplaque"]
+    mentions = [it["id"] for it in cl["items"] if "atherectomy" in it["d"] and "no atherectomy" not in it["d"]]
+    assert mentions == [to["intraplaque"]]  # the one item that offers it, behind IVUS: intraplaque
+    assert item("whih", to["not_intraplaque"])["t"] == "Prepare lesion: no atherectomy"
+    # the other branch carries checklist D's extraplaque cautions, word for word, from its first item on
+    d = {c[0]: c[1] for c in load("calcified")["cau"]}
+    carried = [c for c in cl["cau"] if c[0] in ("extraplaque", "no_high_pressure")]
+    assert [(c[0], c[1], c[2]) for c in carried] == [
+        ("extraplaque", d["extraplaque"], to["not_intraplaque"]),
+        ("no_high_pressure", d["no_high_pressure"], to["not_intraplaque"])]
 
 
 def test_outcome_definitions_back_the_success_ends():

@@ -26,8 +26,9 @@ ENDS = ("end:technical_success", "end:device_success", "end:converted", "end:not
         "end:undilatable", "end:not_possible", "end:no_reentry", "end:not_externalised", "end:technical_not_met")
 
 # Paths from step 1 to an end (or a restart), counted from the branches:
-# whih: step 2 yes (1); tip-in yes -> step 4 yes (1); then 3 ways into step 5 (tip-in
-#       yes + step 4 no, tip-in no) x step 8 {yes x step 10 yes/no, rewire, no} = 2 x 4 -> 10
+# whih: step 2 yes (1); tip-in no -> the exit gate (1); tip-in yes -> step 4 yes (1); step 4
+#       no -> step 5 ... step 8 {yes x step 9 IVUS intraplaque / not x step 10 yes/no (4),
+#       rewire (1), no (1)} = 6 -> 9
 # nre: back side (1), balloon no (1), needle no (1), snare no (1), externalised (1) -> 5
 # pob, base, bam: one two-way decision at the end -> 2 each
 # calcified: 6 ways to reach phase 2 (cap yes / escalated yes, x intraplaque / knuckle+re-entry /
@@ -41,7 +42,7 @@ ENDS = ("end:technical_success", "end:device_success", "end:converted", "end:not
 # strategy: antegrade {yes, no -> retrograde {yes, no -> adr, stop}, adr, stop}, retrograde {...},
 #       adr; with ADR = check no (1) | re-entry no (1) | yes -> tech (2) = 4 paths, tech = 2:
 #       R = 2 + (4 + 1) = 7; A = 2 + R + 4 + 1 = 14; first = A + R + ADR = 14 + 7 + 4 = 25
-PATH_COUNTS = {"whih": 10, "nre": 5, "pob": 2, "calcified": 228, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 25}
+PATH_COUNTS = {"whih": 9, "nre": 5, "pob": 2, "calcified": 228, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 25}
 
 
 def graph(cl):
@@ -159,7 +160,8 @@ def test_item_ids_are_unique_and_targets_exist():
         ends = [e[0] for e in cl["ends"]]
         for iid in nxt:
             for tg in nxt[iid]:
-                assert tg in items or tg in ends or tg == "restart", (cid, iid, tg)
+                gate = tg == ABANDONED and items[iid]["k"] == "dec"  # a decision may leave by the exit gate
+                assert tg in items or tg in ends or tg == "restart" or gate, (cid, iid, tg)
 
 
 def test_no_item_is_unreachable_and_every_end_is_reached():
@@ -167,7 +169,7 @@ def test_no_item_is_unreachable_and_every_end_is_reached():
         cl = load(cid)
         items, nxt = graph(cl)
         assert sorted(reach(nxt, cl["items"][0]["id"])) == sorted(items), cid
-        got = sorted(set([p[1] for p in paths(cl) if p[1] != "restart"]))
+        got = sorted(set([p[1] for p in paths(cl) if p[1] not in ("restart", ABANDONED)]))
         assert got == sorted([e[0] for e in cl["ends"]]), (cid, got)
 
 
@@ -222,6 +224,11 @@ def test_every_path_of_every_checklist_reaches_its_end():
                 continue
             assert run.end == terminal and run.cur is None, (cid, steps, run.end)
             on_path = [s[0] for s in steps]
+            if terminal == ABANDONED:  # the content's exit gate: as an abandon, the rest left as it stood
+                assert run.why == ("strategy_switch", "%s:%s" % steps[-1]), (cid, run.why)
+                for iid, status in run.statuses():
+                    assert status == (DONE if iid in on_path else OPEN), (cid, iid, status)
+                continue
             for iid, status in run.statuses():
                 assert status == (DONE if iid in on_path else BRANCH_SKIPPED), (cid, iid, status)
             assert run.legal()[-2:] == [("reset", None, None), ("note", None, None)]
