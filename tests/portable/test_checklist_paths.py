@@ -31,18 +31,22 @@ ENDS = ("end:technical_success", "end:device_success", "end:converted", "end:not
 #       rewire (1), no (1)} = 6 -> 9
 # nre: back side (1), balloon no (1), needle no (1), snare no (1), externalised (1) -> 5
 # pob, base, bam: one two-way decision at the end -> 2 each
-# calcified: 6 ways to reach phase 2 (cap yes / escalated yes, x intraplaque / knuckle+re-entry /
-#       extraplaque+re-entry) and 6 phase-1 ends (escalation BASE / stop, re-entry failed x 4);
-#       phase 2: device crossed or escalated (2 ways on) + BAM, BASE, stop (3 ends);
-#       phase 3: expanded (1) or 3 calcium types x (re-dilated 1 + undilatable yes 1 / no end 1)
-#       = 7 ways to the stent + 3 ends; then technical success yes/no:
-#       6 + 6 x (3 + 2 x (3 + 7 x 2)) = 228
+# calcified: phase 1: 2 ways to phase 2 with the wire intraplaque (cap yes / escalated yes, x
+#       intraplaque), 4 with it extraplaque (the same 2 x knuckle / extraplaque, x re-entered),
+#       6 ends (escalation BASE / stop, re-entry failed x 4);
+#       phase 3 from nc (intraplaque): expanded (1), or IVUS intraplaque / extraplaque (2) x 3
+#       calcium types x (re-dilated 1 + undilatable yes 1) = 12, so 13 ways to the stent, and
+#       2 x 3 undilatable ends: N = 13 x 2 + 6 = 32 paths (technical success yes/no);
+#       from nc_x (extraplaque): expanded (1) + 3 x 2 = 7 ways, 3 ends: X = 7 x 2 + 3 = 17;
+#       phase 2 from device: crossed -> nc (N), escalated: crossed -> nc (N), via ADR/RDR -> nc_x
+#       (X), BAM, BASE, stop (3): 2N + X + 3 = 84; from device_x: 2X + 3 = 37;
+#       6 + 2 x 84 + 4 x 37 = 322
 # ivus_btk: crossed (1); IVUS yes (1); IVUS no -> puncture (2); puncture (2); each crossing then
 #       success yes/no: (1 + 1 + 1 + 1) x 2 + 2 puncture-failed ends = 10
 # strategy: antegrade {yes, no -> retrograde {yes, no -> adr, stop}, adr, stop}, retrograde {...},
 #       adr; with ADR = check no (1) | re-entry no (1) | yes -> tech (2) = 4 paths, tech = 2:
 #       R = 2 + (4 + 1) = 7; A = 2 + R + 4 + 1 = 14; first = A + R + ADR = 14 + 7 + 4 = 25
-PATH_COUNTS = {"whih": 9, "nre": 5, "pob": 2, "calcified": 228, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 25}
+PATH_COUNTS = {"whih": 9, "nre": 5, "pob": 2, "calcified": 322, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 25}
 
 
 def graph(cl):
@@ -360,7 +364,7 @@ def test_standing_cautions_follow_the_path():
     run = drive(cl, [("assess", None), ("cap", "yes"), ("track", "yes")])
     assert run.cautions() == []  # intraplaque: no extraplaque caution
     run = drive(cl, [("assess", None), ("cap", "yes"), ("track", "knuckle")])
-    assert [c[0] for c in run.cautions()] == ["no_high_pressure", "adr_vessel"]
+    assert [c[0] for c in run.cautions()] == ["extraplaque", "no_high_pressure", "adr_vessel"]
     nre = Run(load("nre"))
     assert [c[0] for c in nre.cautions()] == ["suprainguinal", "balloon", "back_side"]
 
