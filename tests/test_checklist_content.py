@@ -194,6 +194,13 @@ def test_limits_and_standing_cautions_of_the_md_are_in_the_data():
     limits = re.search(r"Limits \(standing cautions\): (.*?)\.", SECTIONS["B"]["pre"]).group(1).split("; ")
     nre = load("nre")
     assert [c[1] for c in nre["cau"] if c[2] is None] == limits
+    # C: the limits POB shows before Start, also when it is started on its own
+    pob = re.search(r"Limits \(shown before Start, also when POB is started on its own\): (.*?)\.(?: |$)",
+                    SECTIONS["C"]["pre"]).group(1).split("; ")
+    assert pob == ["infrainguinal (femoropopliteal) occlusions only, never suprainguinal",
+                   "the needle goes in from the distal thigh",
+                   "the same access and anticoagulation as NRE (checklist B)"]
+    assert [c[1] for c in load("pob")["cau"] if c[2] is None] == pob
     found = 0
     for letter, cid in CASES:
         texts = " ".join(norm(c[1]) for c in load(cid)["cau"])
