@@ -186,8 +186,35 @@ def test_case_records_are_the_mds():
     assert [p[1] for p in rec[0][2]] == ["Bilateral", "Ping-pong", "Single", "Other"]
     assert [p[1] for p in rec[1][2]][:2] == ["Primary retrograde", "Retrograde after failed antegrade"]
     assert "Record for the case: guide configuration" in SECTIONS["A"]["pre"]
-    assert "Record the J-BTK grade" in SECTIONS["G"]["pre"]
-    assert [p[1] for p in load("ivus_btk")["rec"][1][2]][:4] == ["A", "B", "C", "D"]
+    assert [m[1] for m in load("ivus_btk")["rec"]] == ["Rutherford category"]  # the J-BTK grade is a finding
+
+
+def test_ivus_btk_reads_the_jbtk_grade_from_the_findings_and_no_checklist_asks_a_finding_again():
+    assert ("The J-BTK grade is a lesion finding, entered once with the findings; the checklist reads it, never asks"
+            " for it a second time.") in SECTIONS["G"]["pre"]
+    from panel.content.findings import FINDINGS
+
+    label = {f[0]: f[2] for f in FINDINGS}
+    assert load("ivus_btk")["fin"] == ("jbtk_grade",) and label["jbtk_grade"] == "J-BTK grade"
+    findings = {f[2].lower() for f in FINDINGS}
+    for _letter, cid in CASES:
+        cl = load(cid)
+        asked = [m[1] for m in cl["rec"]] + [m[1] for it in cl["items"] for m in it.get("m", ())]
+        assert [a for a in asked if a.lower() in findings or "j-btk" in a.lower()] == [], cid
+
+
+def test_ivus_btk_puncture_caution_and_the_calcium_note_in_the_references_words():
+    g = SECTIONS["G"]["all"]
+    assert "Caution: distal puncture carries puncture-site complications (bleeding, haematoma, vessel injury at the" \
+        " puncture); IVUS-guided wiring avoids them." in g
+    cau = {c[0]: c for c in load("ivus_btk")["cau"]}
+    assert cau["puncture_site"][1] == ("distal puncture carries puncture-site complications (bleeding, haematoma,"
+                                       " vessel injury at the puncture); IVUS-guided wiring avoids them.")
+    assert cau["puncture_site"][2] == "puncture"  # the distal puncture step, and on from there
+    note = cau["calcium_crossover"][1]
+    assert "in this 34-lesion study severe calcification was associated with crossover to distal puncture" in note
+    assert "predict" not in note.replace("not a validated predictor", "")
+    assert note.endswith("(an association in a small cohort, not a validated predictor).")
 
 
 def test_limits_and_standing_cautions_of_the_md_are_in_the_data():

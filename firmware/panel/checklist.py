@@ -21,6 +21,8 @@
 #        is "end:<what happened>", "end:switch:<checklist id>" hands over to another
 #        checklist; "end:abandoned" (the exit gate) is the engine's own
 #   rec: measures recorded for the case (measure events with item "case"), any time
+#   fin (optional): finding ids (panel/content/findings.py) the checklist reads from the
+#        case's findings, entered once on the findings screen and never asked again here
 #   tm: ((timer id, label, alert threshold s), ...)
 #   items: ordered tuple of dicts:
 #     id; k: "do" (one tap) | "dec" (decision) | "meas" (confirmed once its measures

@@ -3,12 +3,19 @@
 # Separate from the engine so the panel never loads it: content is checked when it
 # is built, not at the table. Rules: every target exists (a decision may also leave
 # by the exit gate), no unreachable item, no cycle (a loop back is a "restart"),
-# every caution starts at items that exist, every end reached, every measure an integer
+# every caution starts at items that exist, what it reads from the findings exists,
+# every end reached, every measure an integer
 # range with a unit or a pick list holding "other", no floats anywhere.
 
 from panel.checklist import (
     CASE, DECISION, END, KINDS, MAX_TEXT, MEASURE, OTHER, RESTART, SWITCH, ABANDONED, is_pick, switch_target,
 )
+
+
+def _finding_ids():
+    from panel.content.findings import FINDINGS
+
+    return [f[0] for f in FINDINGS]
 
 
 def _nofloat(x, bad):
@@ -129,6 +136,9 @@ def validate(cl, known=None):
                 bad.append("%s: unknown target %s" % (iid, tg))
         succ[iid] = [tg for tg in targets if type(tg) is str and tg in ids]
     _check_measures(cl.get("rec", ()), CASE, bad)
+    fin = cl.get("fin", ())
+    if type(fin) is not tuple or [f for f in fin if f not in _finding_ids()]:
+        bad.append("fin must be a tuple of finding ids: %r" % (fin,))
     cids = {}
     for c in cl.get("cau", ()):
         frm = c[2] if len(c) == 3 else None

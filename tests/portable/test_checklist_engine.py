@@ -121,6 +121,7 @@ def test_validate_catches_each_broken_rule():
         (variant(cau=(("x", "text", ("d", "nowhere")),)), "bad caution"),
         (variant(cau=(("x", "text", ()),)), "bad caution"),
         (variant(tm=(("wire", "Wire", 0),)), "threshold must be a positive integer"),
+        (variant(fin=("jbtk",)), "fin must be a tuple of finding ids"),
         (variant({0: {"k": "check"}}), "a: unknown kind"),
     )
     for cl, expected in cases:
