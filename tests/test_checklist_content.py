@@ -373,3 +373,37 @@ def test_calcified_the_issues_extraplaque_path_carries_the_caution_and_offers_no
                           {"k": "decide", "item": calcium, "opt": "eccentric"}])
         assert "ivl_perforation" in [c[0] for c in run.cautions()], track
         assert "IVL" in [p[1] for m in run.item(run.cur)["m"] for p in m[2]]
+
+
+def test_strategy_adr_conditions_are_listed_and_not_met_leads_to_the_approaches_still_open():
+    from test_checklist_paths import paths
+
+    h4 = SECTIONS["H"]["steps"][4]
+    assert "the panel lists these three conditions where it asks" in h4
+    assert 'ADR not possible → the other approaches still open (retrograde if usable collaterals and not yet tried)' \
+        ' before "not crossed"' in h4
+    cl = load("strategy")
+    checks = [it for it in cl["items"] if it["t"] == "Check ADR conditions: all 3 met?"]
+    assert [it["id"] for it in checks] == ["adr_check", "adr_check_r"]
+    for it in checks:  # where it asks, the three conditions: one option each, and all three met
+        assert "the distal vessel is free of severe diffuse disease, the landing zone spares large branches and the" \
+            " occlusion is longer than 20 mm" in it["d"]
+        assert [o[1] for o in it["o"]] == ["No: distal vessel diseased", "No: large branch at landing",
+                                           "No: length ≤20 mm", "Yes: all 3 met"]
+    # on every path, ADR not possible offers retrograde exactly when it has not been tried, before "not crossed"
+    retro = ("retrograde", "retrograde_last")
+    n = 0
+    for steps, end in paths(cl):
+        ids = [s[0] for s in steps]
+        for i, (iid, opt) in enumerate(steps):
+            if iid in ("adr_check", "adr_check_r") and opt != "yes":
+                n += 1
+                tried = [x for x in ids[:i] if x in retro]
+                nxt = steps[i + 1][0] if i + 1 < len(steps) else end
+                if tried:
+                    assert nxt == "end:not_crossed", ids
+                else:
+                    assert nxt == "adr_open", ids
+                    offered = [o for o in item("strategy", "adr_open")["o"]]
+                    assert [o[2] for o in offered] == ["retrograde_last", "end:not_crossed"]
+    assert n > 0

@@ -43,10 +43,13 @@ ENDS = ("end:technical_success", "end:device_success", "end:converted", "end:not
 #       6 + 2 x 84 + 4 x 37 = 322
 # ivus_btk: crossed (1); IVUS yes (1); IVUS no -> puncture (2); puncture (2); each crossing then
 #       success yes/no: (1 + 1 + 1 + 1) x 2 + 2 puncture-failed ends = 10
-# strategy: antegrade {yes, no -> retrograde {yes, no -> adr, stop}, adr, stop}, retrograde {...},
-#       adr; with ADR = check no (1) | re-entry no (1) | yes -> tech (2) = 4 paths, tech = 2:
-#       R = 2 + (4 + 1) = 7; A = 2 + R + 4 + 1 = 14; first = A + R + ADR = 14 + 7 + 4 = 25
-PATH_COUNTS = {"whih": 9, "nre": 5, "pob": 2, "calcified": 322, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 25}
+# strategy: tech = 2; ADR = re-entered -> tech (2) or not (1) = 3; retrograde when ADR was not
+#       possible: crossed -> tech (2) or not (1) = 3; still open: that retrograde (3) or none (1)
+#       = 4; ADR check (retrograde not tried): met -> ADR (3), 3 conditions not met -> still open
+#       (3 x 4) = 15; ADR check after retrograde: 3 + 3 ends = 6; after retrograde: 6 + stop = 7;
+#       retrograde: 2 + 7 = 9; after antegrade: retrograde 9 + ADR check 15 + stop 1 = 25;
+#       antegrade: 2 + 25 = 27; first: 27 + 9 + 15 = 51
+PATH_COUNTS = {"whih": 9, "nre": 5, "pob": 2, "calcified": 322, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 51}
 
 
 def graph(cl):
@@ -353,7 +356,7 @@ def test_whih_has_no_timer_and_d_g_h_start_theirs_where_wiring_starts():
     assert starts == {
         "calcified": [("cap", "wire")],
         "ivus_btk": [("wire", "wire")],
-        "strategy": [("antegrade", "wire"), ("retrograde", "wire"), ("adr", "wire")],
+        "strategy": [("antegrade", "wire"), ("retrograde", "wire"), ("retrograde_last", "wire"), ("adr", "wire")],
     }
     for cid in starts:
         assert load(cid)["tm"] == (("wire", "Wire crossing", 1800),)

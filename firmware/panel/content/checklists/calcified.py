@@ -106,9 +106,10 @@ CHECKLIST = {
                                             ("atherectomy", "Rotational/orbital/laser atherectomy"),
                                             ("side_base", "Side-BASE"), ("power_knuckle", "Power knuckle"),
                                             ("rdr", "RDR"), _OTHER), 1),),
+         # five options: the last three short enough for the runner's narrower buttons
          "o": (("yes", "Crossed, intraplaque", "nc"), ("xcrossed", "Crossed via ADR/RDR", "nc_x"),
-               ("bam", "Microdissection: BAM (F)", "end:switch:bam"), ("base", "ADR: BASE (E)", "end:switch:base"),
-               ("no", "Uncrossable: stop", "end:uncrossable"))},
+               ("bam", "BAM (F)", "end:switch:bam"), ("base", "ADR: BASE (E)", "end:switch:base"),
+               ("no", "Stop", "end:uncrossable"))},
         # Phase 2 — device crossing, the wire extraplaque (re-entered): no atherectomy offered
         {"id": "device_x", "k": "dec", "s": 4, "t": "Cross with MC or low-profile balloon", "te": ("wire",),
          "d": "Try to cross with an MC or low-profile balloon. (decision: device-uncrossable?)",
