@@ -298,6 +298,14 @@ def test_outcome_definitions_back_the_success_ends():
         assert ("Technical success", "TIMI 3 antegrade flow and residual stenosis <30 %") in cl["ok"]
         assert ("Procedural success", "technical success with no in-hospital MACE") in cl["ok"]
     assert "WHIH — the antegrade wire crossed into the distal vessel" in out
+    # both definitions of technical success are in the content, in the reference's words
+    from panel.content.outcomes import TECH_SUCCESS, TECH_SUCCESS_DEFS
+
+    clause = "and no related complications during the operation"
+    assert "Technical success (coronary): " + TECH_SUCCESS + ". The operator-CTO paper adds \"" + clause + "\"" in out
+    assert "wherever observed success is set against a score's published rate, say which definition each side uses" \
+        in out
+    assert [d[2] for d in TECH_SUCCESS_DEFS] == [TECH_SUCCESS, TECH_SUCCESS + " " + clause]
     assert load("whih")["ok"][0] == ("Device success", "the antegrade wire has crossed the CTO into the distal vessel")
 
 

@@ -9,6 +9,8 @@ SCORE = {
     "id": "cl", "name": "CL", "kind": "points", "tag": "seed",
     "citation": "Alessandrino et al., JACC Cardiovasc Interv 2015;8:1540-48",
     "endpoint": "success of a first CTO PCI attempt",
+    # the definition of technical success its published rates use (panel/content/outcomes.py)
+    "succ": None,
     "applies": CORONARY, "range": (0, 16),
     "vars": (
         # SCORES.md §7: which CABG CL means (any, or of the target vessel) is [verify]; read as any previous CABG
