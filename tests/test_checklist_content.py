@@ -8,7 +8,12 @@ words (after removing ** and joining lines; in a detail text "…" marks words l
 every step the .md marks as a decision is a decision item; every "(measure ...)" step
 carries measures and the examples it names are among the picks; the case records, the
 "log each tried" lists, the standing cautions and limits, and each "checklist C/E/F"
-hand-over are all in the data; item text is one short line starting with a verb.
+hand-over are all in the data; item text is one short line starting with a verb. And the corrections of
+issue 12 §3, each against the .md's words: WHIH's no tip-in leaves by the exit gate and its lesion preparation
+offers rotational atherectomy only on an IVUS-confirmed intraplaque track, with D's extraplaque cautions otherwise;
+D's extraplaque path and the IVL perforation caution; POB's limits; IVUS-first's puncture caution, calcium note and
+J-BTK grade read from the findings (no checklist asks a finding again); H's ADR conditions and the approaches still
+open; both definitions of technical success.
 The expected tables below are read off the .md by hand; each names its step.
 Run alone: .venv/bin/pytest tests/test_checklist_content.py
 """
