@@ -7,8 +7,9 @@
 # over the content graph, written here independently of the engine, whose paths are
 # each replayed with events, checking the end reached, that every branch not taken is
 # branch_skipped the moment it is decided against and that the items on the path are
-# done (a decision that leaves by the exit gate ends as an abandon would); then a skip with a reason, a deferred item completed at the end, a reset
-# mid-way, a re-wire restart, abandon at every step of WHIH, and the 30-minute
+# done (a decision that leaves by the exit gate ends as an abandon would); then a
+# skip with a reason, a deferred item completed at the end, a reset mid-way, a
+# re-wire restart, abandon at every step of WHIH, and the 30-minute
 # (1800 s, the project brief) wire-crossing timer where TECHNIQUES.md starts a wire
 # crossing (D phase 1, G step 1, H antegrade/retrograde/ADR wiring).
 # The expected path counts are worked out by hand from shared/clinical/TECHNIQUES.md's
