@@ -107,10 +107,12 @@ def test_whih_case_steps_times_and_figures():
     assert steps["close_mcs"]["time_ms"] == 6 * MIN + 5 * SEC
     assert steps["close_mcs"]["values"] == {"gap": [{"value": 45, "text": None}]}
     assert steps["prep_stent"]["time_ms"] == 25 * MIN
-    assert all(st["visits"] == 1 for st in whih["steps"])
+    # step 9's branch not taken (no IVUS-confirmed intraplaque track) shows, skipped and never visited
+    assert steps["prep_stent_x"]["status"] == "branch_skipped" and steps["prep_stent_x"]["visits"] == 0
+    assert all(st["visits"] == 1 for st in whih["steps"] if st["item"] != "prep_stent_x")
     assert whih["notes"] == [{"item": "hand_in_hand", "text": "tips 4.5 mm apart in two views"}]
     # the sum of step times is the checklist's time from start to its end
-    assert sum(st["time_ms"] for st in whih["steps"]) == whih["ms"]
+    assert sum(st["time_ms"] or 0 for st in whih["steps"]) == whih["ms"]
     pf = s["panel_figures"]
     assert pf["contrast_ml"] == [{"value": 240, "source": "panel outcome"},
                                  {"value": 240, "source": "panel checklist record (whih)"}]

@@ -1,5 +1,7 @@
 """`bedside samples`, `cases`, `case`, `nurse`, `report`, `export`, `operators` as typed, and their services' imports.
 
+`report` and `operators` name the definition of technical success on each side of a comparison with a published rate.
+
 Each test runs the installed console script in a subprocess on a SQLite file (the services
 themselves are tested on SQLite and PostgreSQL in test_store_cases, test_reports, test_export,
 test_operators). The hygiene test imports each service module alone and checks that
@@ -73,6 +75,11 @@ def test_report_text_and_json(db):
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("Cases: 40;")
     assert res.stdout.count("AUC for technical failure") == 10  # one per score
+    # where observed success is set against a published rate, both definitions (5 scores: PROGRESS-CTO, CASTLE,
+    # ORA, CL, operator-CTO), and once for the lab's own technical success
+    assert res.stdout.count("technical success, observed here: this panel: TIMI 3 antegrade flow") == 5
+    assert res.stdout.count("technical success, published rates: ") == 5
+    assert "technical success here: TIMI 3 antegrade flow and residual stenosis <30 % (as recorded" in res.stdout
     rep = json.loads(bedside("report", "--db", db, "--json").stdout)
     assert rep["cases"] == 40 and len(rep["scores"]) == 10
     assert rep["known_outcome"] + rep["unknown_outcome"] == 40
@@ -97,6 +104,10 @@ def test_operators_list_and_add(db):
     res = bedside("operators", "--db", db)
     assert res.returncode == 0, res.stderr
     assert "Dr Ada Quill" in res.stdout and "annual volume" in res.stdout
+    # the last-year success is set against operator-CTO's >=90 %: each side's definition of technical success
+    assert ("technical success here: TIMI 3 antegrade flow and residual stenosis <30 % (as recorded at the panel);"
+            " operator-CTO's >=90 % is the operator-CTO paper's: TIMI 3 antegrade flow and residual stenosis <30 %"
+            " and no related complications during the operation") in res.stdout
     res = bedside("operators", "add", "Dr Newcomer", "--start-year", "2025", "--db", db)
     assert res.returncode == 0 and "Dr Newcomer" in res.stdout
     listed = json.loads(bedside("operators", "list", "--json", "--db", db).stdout)

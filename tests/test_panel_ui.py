@@ -112,6 +112,41 @@ def test_a_numeric_answer_out_of_range_is_refused_and_nothing_recorded(tmp_path)
     assert [(e["f"], e["v"]) for e in case["events"] if e["k"] == "finding"] == [("age", 19)]
 
 
+def test_ivus_first_btk_shows_the_jbtk_grade_read_from_the_findings(tmp_path):
+    # The grade is entered once, with the findings; IVUS-first's screen before Start shows it (golden image) and
+    # the checklist never asks for it again (its content: tests/test_checklist_content.py).
+    steps = [["tap", "New case"], ["tap", "anterior tibial"], ["tap", "Findings"], ["tap", "Below knee"],
+             ["tap", "J-BTK grade"], ["expect", "finding"], ["tap", "C (4-5)"], ["tap", "Done"], ["tap", "Back"],
+             ["tap", "Back"], ["expect", "case"], ["tap", "Start a technique"], ["tap", "IVUS-first"],
+             ["expect", "technique"], ["snap", "technique-ivus-btk"], ["tap", "Start"],
+             ["expect", "runner"]]
+    log = run_walkthrough(tmp_path, steps)
+    [case] = [e for e in log if "events" in e]
+    assert [(e["f"], e["v"]) for e in case["events"] if e["k"] == "finding" and e["f"] == "jbtk_grade"] == [
+        ("jbtk_grade", "C")]
+    assert [e for e in case["events"] if e["k"] == "measure"] == []
+    [snap] = [e for e in log if "snap" in e]
+    got = Image.open(tmp_path / f"{snap['snap']}.png").convert("RGB")
+    golden = GOLDEN / "technique-ivus-btk.png"
+    if os.environ.get("BEDSIDE_UPDATE_GOLDEN") == "1":
+        got.save(golden, optimize=True)
+    assert ImageChops.difference(got, Image.open(golden).convert("RGB")).getbbox() is None, tmp_path
+
+
+def test_operator_cto_basis_names_the_technical_success_of_its_rates_and_of_this_panel(tmp_path):
+    # TECHNIQUES.md: where observed success (here the operator's last-year success, this panel's definition) is set
+    # against a published rate (the operator-CTO paper's, which adds no related complications), say which is which.
+    steps = [["tap", "New case"], ["tap", "RCA"], ["tap", "Back"], ["expect", "case"], ["tap", "Scores"],
+             ["tap", "Operator-CTO"], ["expect", "basis"]] + [["tap", "▼"]] * 6 + [["snap", "basis-operator-cto-success"]]
+    log = run_walkthrough(tmp_path, steps)
+    [snap] = [e for e in log if "snap" in e]
+    got = Image.open(tmp_path / f"{snap['snap']}.png").convert("RGB")
+    golden = GOLDEN / "basis-operator-cto-success.png"
+    if os.environ.get("BEDSIDE_UPDATE_GOLDEN") == "1":
+        got.save(golden, optimize=True)
+    assert ImageChops.difference(got, Image.open(golden).convert("RGB")).getbbox() is None, tmp_path
+
+
 def test_a_tap_sends_only_what_it_changed(tmp_path):
     # Choosing a vessel turns one 96 x 72 button into its selected look; nothing else is sent.
     log = run_walkthrough(tmp_path, [["tap", "New case"], ["tap", "RCA"], ["tap", "LAD"]])

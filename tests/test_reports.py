@@ -144,3 +144,31 @@ def test_report_from_a_store(store):
     assert sum(c["n"] for c in mace["categories"]) + mace["uncategorised"] + mace["not_applicable"] == 1
     (whih,) = [r for r in rep["by_technique"] if r["technique"] == "whih"]
     assert whih["contrast_ml"]["median"] == 240 and whih["fluoro_s"]["median"] == 96 * 60
+
+
+def test_each_side_of_a_success_comparison_names_its_definition_of_technical_success():
+    # TECHNIQUES.md: technical success is TIMI 3 antegrade flow and residual stenosis <30 %; the operator-CTO paper
+    # adds "and no related complications during the operation": wherever observed success is set against a published
+    # rate, say which definition each side uses. The panel records the first; SCORES.md names no definition for the
+    # other scores' papers, and the report says so rather than assume one.
+    ref = "TIMI 3 antegrade flow and residual stenosis <30 %"
+    cases = [dict(case("yes", None), scores={"operator_cto": jcto(2, category="simple"), "castle": castle(0)})]
+    rep = build(cases)
+    assert rep["technical_success_definition"] == ref
+    by = {s["id"]: s for s in rep["scores"]}
+    assert by["operator_cto"]["published_definition"] == (
+        "operator-CTO paper: " + ref + " and no related complications during the operation")
+    for sid in ("operator_cto", "castle", "ora", "progress", "cl"):  # every score set against technical success
+        assert by[sid]["observed_definition"] == "this panel: " + ref, sid
+    for sid in ("castle", "ora", "progress", "cl"):
+        assert by[sid]["published_definition"] == "its paper: as its paper defines it (not given in the clinical" \
+            " reference)", sid
+    for sid in ("jcto", "progress_compl", "progress_mace", "recharge", "jbtk"):  # no technical success compared
+        assert by[sid]["published_definition"] is None and by[sid]["observed_definition"] is None, sid
+    text = render_text(rep)
+    assert f"technical success 1/1 (100 %) — technical success here: {ref} (as recorded at the panel)" in text
+    block = text[text.index("Operator-CTO"):]
+    block = block[:block.index("AUC")]
+    assert f"  technical success, observed here: this panel: {ref}" in block
+    assert f"  technical success, published rates: operator-CTO paper: {ref} and no related complications" \
+        " during the operation" in block

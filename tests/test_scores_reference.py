@@ -510,7 +510,7 @@ def test_every_number_the_content_shows_is_in_its_section():
 
 # Each [verify] of SCORES.md, by section, and how the content honours it; the counts make a
 # new [verify] item fail here until it is handled.
-VERIFY_COUNTS = {"intro": 2, "1": 1, "2": 1, "4": 1, "5": 1, "6": 1, "7": 3, "9": 1, "10": 1, "11": 1}
+VERIFY_COUNTS = {"intro": 2, "1": 1, "2": 1, "4": 1, "5": 1, "6": 1, "7": 4, "9": 1, "10": 1, "11": 1}
 
 
 def verify_notes(sid):
@@ -537,8 +537,15 @@ def test_every_verify_item_is_tagged_verify_in_the_content():
     assert all(c[3] == () for c in BY_ID["ora"]["cats"]) and len(verify_notes("ora")) == 1
     # §6 RECHARGE categories and rates: none
     assert BY_ID["recharge"]["cats"] == () and len(verify_notes("recharge")) == 1
-    # §7 CL: the length boundary (table row, checked with the row tags), the categories and the rates
+    # §7 CL: the length boundary (table row, checked with the row tags), the categories and the rates, and which
+    # CABG the CABG item means: tagged unverified, and the content says which reading it uses
     assert dict((v[0], v[4]) for v in BY_ID["cl"]["vars"])["length_20"] == "verify"
+    assert "which one the original CL paper means is [verify]: until verified, show the item as unverified and say" \
+        " which reading is used" in flat(body("cl"))
+    cabg = [v for v in BY_ID["cl"]["vars"] if v[0] == "prior_cabg"][0]
+    assert cabg[4] == "verify" and cabg[3] == ("yes", "prior_cabg") and "any CABG" in cabg[1]
+    assert "read here as any previous CABG" in cabg[5] and "of the target vessel" in cabg[5]
+    assert (cabg[5], "verify") in BY_ID["cl"]["notes"]  # shown with the basis, marked unverified
     assert all(c[4] == "verify" and c[3] == () for c in BY_ID["cl"]["cats"])
     # §9 J-BTK: which item carries 2 points: nothing summed
     assert BY_ID["jbtk"]["vars"] == () and len(verify_notes("jbtk")) == 1

@@ -10,21 +10,29 @@
 #
 # Checklist data (panel/content/checklists/<id>.py, a dict CHECKLIST; plain str/int/tuple):
 #   id, title; src: citation; ind: indication; rep: reported outcomes (optional)
-#   cau: ((caution id, text, from item id or None), ...) — None: shown before step 1
-#        and throughout; an item id: a standing note from the moment that item is reached
+#   cau: ((caution id, text, from), ...) — from None: shown before step 1 and
+#        throughout; an item id: a standing note from the moment that item is reached;
+#        a tuple of item ids: from the moment the first of them is reached — a caution
+#        of some branches only (e.g. every item after any branch that leaves the wire
+#        extraplaque) names the first item of each such branch. Reached is per attempt:
+#        a reset or restart starts with none reached.
 #   ok: ((label, definition), ...) — the success definitions
 #   ends: ((end id, label), ...) — every end an option or item can lead to; an end id
 #        is "end:<what happened>", "end:switch:<checklist id>" hands over to another
 #        checklist; "end:abandoned" (the exit gate) is the engine's own
 #   rec: measures recorded for the case (measure events with item "case"), any time
+#   fin (optional): finding ids (panel/content/findings.py) the checklist reads from the
+#        case's findings, entered once on the findings screen and never asked again here
 #   tm: ((timer id, label, alert threshold s), ...)
 #   items: ordered tuple of dicts:
 #     id; k: "do" (one tap) | "dec" (decision) | "meas" (confirmed once its measures
 #        are all recorded); t: short text, verb first; d: the source text; s: step
 #        number in TECHNIQUES.md (0: the section's preamble or outcome definitions)
 #     o (dec only): ((option id, label, target), ...); target: an item id, an end id,
-#        or "restart" (the run starts again from step 1, as a reset with why "retry"
-#        and text "<item>:<option>")
+#        "restart" (the run starts again from step 1, as a reset with why "retry"
+#        and text "<item>:<option>"), or "end:abandoned" (the content's own way out by
+#        the exit gate: the run ends at once, as an abandon with why "strategy_switch"
+#        and text "<item>:<option>"; open and deferred items stay as they stood)
 #     nx (do/meas, optional): target after this item; default the next item in order
 #     m (optional): measures; on do/dec items they are optional
 #     ts / te (optional): timer ids started (fresh) / stopped when the cursor first
@@ -374,6 +382,9 @@ class Run:
         self.at[iid] = t
         if o[2] == RESTART:
             self._restart("retry", iid + ":" + o[0], t)
+        elif o[2] == ABANDONED:
+            self.why = ("strategy_switch", iid + ":" + o[0])
+            self._finish(ABANDONED, t)
         else:
             self._goto(o[2], t)
 
@@ -532,9 +543,19 @@ class Run:
             out.append(i)
         return out
 
+    def _applies(self, frm):
+        if frm is None:
+            return True
+        if type(frm) is str:
+            return frm in self.reached
+        for iid in frm:
+            if iid in self.reached:
+                return True
+        return False
+
     def cautions(self):
         """[(caution id, text), ...] that apply now: standing limits and those of reached items."""
-        return [(c[0], c[1]) for c in self.cl.get("cau", ()) if c[2] is None or c[2] in self.reached]
+        return [(c[0], c[1]) for c in self.cl.get("cau", ()) if self._applies(c[2])]
 
     def value(self, iid, mid):
         """The entry recorded for measure mid of item iid (or CASE): (val, text), a list of them when multi (the

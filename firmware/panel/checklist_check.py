@@ -1,13 +1,21 @@
 # panel/checklist_check.py — is a checklist's data sound? Run by the tests on every checklist.
 #
 # Separate from the engine so the panel never loads it: content is checked when it
-# is built, not at the table. Rules: every target exists, no unreachable item, no
-# cycle (a loop back is a "restart"), every end reached, every measure an integer
+# is built, not at the table. Rules: every target exists (a decision may also leave
+# by the exit gate), no unreachable item, no cycle (a loop back is a "restart"),
+# every caution starts at items that exist, what it reads from the findings exists,
+# every end reached, every measure an integer
 # range with a unit or a pick list holding "other", no floats anywhere.
 
 from panel.checklist import (
     CASE, DECISION, END, KINDS, MAX_TEXT, MEASURE, OTHER, RESTART, SWITCH, ABANDONED, is_pick, switch_target,
 )
+
+
+def _finding_ids():
+    from panel.content.findings import FINDINGS
+
+    return [f[0] for f in FINDINGS]
 
 
 def _nofloat(x, bad):
@@ -115,7 +123,7 @@ def validate(cl, known=None):
         for tg in targets:
             if type(tg) is not str:
                 bad.append("%s: bad target %r" % (iid, tg))
-            elif tg == RESTART:
+            elif tg == RESTART or (tg == ABANDONED and k == DECISION):
                 continue
             elif tg.startswith(END):
                 if tg not in ends:
@@ -128,9 +136,15 @@ def validate(cl, known=None):
                 bad.append("%s: unknown target %s" % (iid, tg))
         succ[iid] = [tg for tg in targets if type(tg) is str and tg in ids]
     _check_measures(cl.get("rec", ()), CASE, bad)
+    fin = cl.get("fin", ())
+    if type(fin) is not tuple or [f for f in fin if f not in _finding_ids()]:
+        bad.append("fin must be a tuple of finding ids: %r" % (fin,))
     cids = {}
     for c in cl.get("cau", ()):
-        if len(c) != 3 or not c[1] or c[0] in cids or (c[2] is not None and c[2] not in ids):
+        frm = c[2] if len(c) == 3 else None
+        froms = () if frm is None else frm if type(frm) is tuple else (frm,)
+        if len(c) != 3 or not c[1] or c[0] in cids or (frm is not None and not froms) or [
+                f for f in froms if type(f) is not str or f not in ids]:
             bad.append("bad caution: %r" % (c,))
         cids[c[0]] = 1
     for e in ends:

@@ -137,6 +137,11 @@ def evaluate(score, findings, basis=True):
         "notes": [{"text": t, "tag": g, "unverified": g == TAG_VERIFY} for t, g in score.get("notes", ())]
         if basis else [],
     }
+    if "succ" in score and basis:  # observed success set against a published rate: both definitions
+        from panel.content.outcomes import TECH_SUCCESS, success_definition
+
+        result["success_published"] = list(success_definition(score["succ"]))
+        result["success_recorded"] = TECH_SUCCESS
     if score["kind"] == "grade":
         return _grade(score, findings, result, basis)
     lo2 = hi2 = 0

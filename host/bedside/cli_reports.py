@@ -151,6 +151,7 @@ def register(app: typer.Typer, open_store, fail, on_panel) -> None:
 
     def _list(db: str | None, as_json: bool) -> None:
         from bedside.operators import profiles
+        from panel.content.outcomes import TECH_SUCCESS_DEFS
 
         store = open_store(db)
         try:
@@ -170,6 +171,9 @@ def register(app: typer.Typer, open_store, fail, on_panel) -> None:
             typer.echo(f"{p.operator_id:>4}  {p.name}: {p.cases} cases here, annual volume {show(p.annual_volume)}, "
                        f"years {show(p.years)}, last year {show(p.last_year_successes)}/{show(p.last_year_cases)} "
                        f"technical success{pct}, {p.last_year_unknown} with unknown outcome")
+        if items:  # the last-year success feeds operator-CTO's >=90 % item: say which definition each side uses
+            typer.echo(f"technical success here: {TECH_SUCCESS_DEFS[0][2]} (as recorded at the panel); "
+                       f"operator-CTO's >=90 % is the {TECH_SUCCESS_DEFS[1][1]}'s: {TECH_SUCCESS_DEFS[1][2]}")
 
     @ops.callback(invoke_without_command=True)
     def ops_main(ctx: typer.Context, db: str = typer.Option(None, help=DB_HELP),

@@ -9,7 +9,10 @@ Numbers, and what they mean:
   where the host holds the score's own published endpoint per case (ENDPOINTS: technical
   success, technical failure, in-hospital MACE), how many of them had it and the observed
   rate — next to the published rate, like with like, with [verify] items marked
-  unverified. A score whose endpoint is not recorded per case (crossing within 30 minutes,
+  unverified. Where that endpoint is technical success (or failure), both sides name
+  their definition: the panel's (TIMI 3 antegrade flow and residual stenosis <30 %), and
+  the paper's (the operator-CTO paper adds no related complications; the other papers'
+  are not given in the clinical reference, and the report says so). A score whose endpoint is not recorded per case (crossing within 30 minutes,
   a major periprocedural complication, guidewire crossing) gets its case counts only,
   never a rate of another endpoint; a case whose endpoint is unknown is left out of its rate.
 - AUC: how well the score separates technical failures from successes here: the
@@ -35,6 +38,7 @@ import statistics
 from sqlalchemy import select
 
 from bedside.eventtext import checklist_title
+from panel.content.outcomes import TECH_SUCCESS, success_definition
 from panel.content.scores import SCORE_IDS, load
 from panel.scoring import _category
 
@@ -101,8 +105,11 @@ def _score_section(sid: str, cases: list[dict]) -> dict:
     endpoint = ENDPOINTS.get(sid)
     cats = [_category(c) for c in score["cats"]]
     counts = {c["label"]: [0, 0] for c in cats}  # label -> [n, cases with the endpoint]
+    success = "succ" in score and endpoint in ("technical success", "technical failure")
     out = {"id": sid, "name": score["name"], "endpoint": score["endpoint"], "citation": score["citation"],
            "observed": endpoint, "observed_note": ENDPOINT_NOTES.get(sid),
+           "published_definition": ": ".join(success_definition(score["succ"])) if success else None,
+           "observed_definition": "this panel: " + TECH_SUCCESS if success else None,
            "unverified": score["tag"] == "verify", "not_applicable": 0, "unknown_outcome": 0,
            "unknown_endpoint": 0, "uncategorised": 0, "range": 0}
     fails, wins = [], []
@@ -159,6 +166,7 @@ def build(cases: list[dict]) -> dict:
     return {
         "cases": len(cases), "known_outcome": len(known), "unknown_outcome": len(cases) - len(known),
         "technical_successes": wins, "technical_success_pct": _pct(wins, len(known)),
+        "technical_success_definition": TECH_SUCCESS,
         "scores": [_score_section(sid, cases) for sid in SCORE_IDS],
         "by_technique": by_tech,
     }
@@ -189,7 +197,8 @@ def _num(v, scale=1) -> str:
 def render_text(rep: dict) -> str:
     """The report as plain text (what `bedside report` prints)."""
     out = [f"Cases: {rep['cases']}; outcome known: {rep['known_outcome']}; technical success "
-           f"{rep['technical_successes']}/{rep['known_outcome']} ({_num(rep['technical_success_pct'])} %)", ""]
+           f"{rep['technical_successes']}/{rep['known_outcome']} ({_num(rep['technical_success_pct'])} %) — "
+           f"technical success here: {rep['technical_success_definition']} (as recorded at the panel)", ""]
     out.append("Scores: by category, the observed rate of the score's own published endpoint next to the published "
                "rate")
     out.append("(* unverified: the clinical reference tags it [verify]; not established fact)")
@@ -203,6 +212,9 @@ def render_text(rep: dict) -> str:
         else:
             out.append(f"  observed here: {s['observed']}" + (f" ({s['observed_note']})" if s["observed_note"] else "")
                        + (f"; {s['unknown_endpoint']} case(s) with it unknown left out" if s["unknown_endpoint"] else ""))
+        if s["published_definition"]:  # which technical success each side of the comparison means
+            out.append(f"  technical success, observed here: {s['observed_definition']}")
+            out.append(f"  technical success, published rates: {s['published_definition']}")
         for c in s["categories"]:
             pub = "; ".join(f"{r['text']}{' *' if r['unverified'] else ''} ({r['cohort']})" for r in c["published"])
             label = f"  {c['label'] + (' *' if c['unverified'] else ''):<22} n={c['n']:<5}"

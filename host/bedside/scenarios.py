@@ -43,7 +43,7 @@ WHIH_STEPS = (
     (5 * SEC, "confirm", {"item": "hand_in_hand"}),
     (4 * MIN, "confirm", {"item": "rendezvous"}),
     (2 * MIN, "decide", {"item": "device_ok", "opt": "yes"}),
-    (3 * MIN, "confirm", {"item": "ivus"}),
+    (3 * MIN, "decide", {"item": "ivus", "opt": "intraplaque"}),
     (25 * MIN, "confirm", {"item": "prep_stent"}),
     (2 * MIN, "decide", {"item": "tech_ok", "opt": "yes"}),
     (30 * SEC, "measure", {"item": "case", "m": "guides", "val": "bilateral"}),

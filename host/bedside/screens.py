@@ -48,7 +48,7 @@ WALKTHROUGH: list = [
     ["tap", "Gap between MC tips"], ["expect", "numpad"], ["tap", "4"], ["tap", "."], ["tap", "5"], ["tap", "OK"], ["tap", "Done"],
     ["tap", "Skip…"], ["expect", "picker"], ["snap", "skip-reasons"], ["tap", "Done differently"],
     ["tap", "Defer"], ["snap", "runner-deferred"],
-    ["tap", "Crossed: device success"], ["tap", "Done"], ["tap", "Done"],
+    ["tap", "Crossed: device success"], ["tap", "IVUS: intraplaque"], ["tap", "Done"],
     ["tap", "Technical success"], ["expect", "runner"], ["snap", "runner-ended-deferred"],
     ["tap", "Done"], ["snap", "runner-ended"],
     ["tap", "More…"], ["snap", "more"], ["tap", "Case records"], ["snap", "case-records"],

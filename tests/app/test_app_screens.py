@@ -76,6 +76,11 @@ def test_reports_show_the_services_numbers(tmp_path):
             cats = next(s for s in rep["scores"] if s["id"] == "castle")["categories"]
             text = screen_text(app)
             assert "EuroCTO CASTLE: technical failure by category, beside the published rate of the same" in text
+            # which technical success each side means: the panel's, and the paper's (not given in the reference)
+            flat = " ".join(text.split())
+            assert "Technical success observed here: this panel: TIMI 3 antegrade flow and residual stenosis <30 %" \
+                in flat
+            assert "in the published rates: its paper: as its paper defines it (not given in the clinical" in flat
             first = next(c for c in cats if c["observed_pct"] is not None)
             assert f"{first['observed_pct']:.1f} %" in text
             # PROGRESS-CTO complications: a major periprocedural complication is not recorded per case: no rate

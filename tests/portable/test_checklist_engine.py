@@ -5,8 +5,9 @@
 # needs text; measures are range-checked at edge-1, edge and edge+1 of every range of
 # every checklist; a decided item cannot be confirmed; deferred items come back before
 # the end; abandon, reset, restart, timers (due at exactly the threshold, not 1 ms
-# before), cautions, notes, legal() agreeing with apply(), and validate() catching each
-# broken content rule. The numbers are the fixture's own, or the content's ranges
+# before), cautions (from an item, or from the first reached of several: a caution of
+# some branches only), a decision option that leaves by the exit gate, notes, legal()
+# agreeing with apply(), and validate() catching each broken content rule. The numbers are the fixture's own, or the content's ranges
 # (firmware/panel/content/checklists, traced to shared/clinical/TECHNIQUES.md); the
 # 30-minute wire timer (1800 s) is the project brief's.
 # Run alone: .venv/bin/pytest tests/portable/test_checklist_engine.py
@@ -117,7 +118,10 @@ def test_validate_catches_each_broken_rule():
         (variant({1: {"k": "meas", "m": None}}), "b: a measurement item needs measures"),
         (variant({0: {"id": "case"}}), "bad item id: 'case'"),
         (variant(cau=(("x", "text", "nowhere"),)), "bad caution"),
+        (variant(cau=(("x", "text", ("d", "nowhere")),)), "bad caution"),
+        (variant(cau=(("x", "text", ()),)), "bad caution"),
         (variant(tm=(("wire", "Wire", 0),)), "threshold must be a positive integer"),
+        (variant(fin=("jbtk",)), "fin must be a tuple of finding ids"),
         (variant({0: {"k": "check"}}), "a: unknown kind"),
     )
     for cl, expected in cases:
@@ -411,6 +415,43 @@ def test_cautions_apply_from_their_item_on():
     assert run.cautions() == [("always", "standing limit"), ("late", "from b on")]
     run.apply({"k": "reset", "why": "retry"})
     assert run.cautions() == [("always", "standing limit")]
+
+
+def test_a_caution_from_several_items_applies_once_any_of_them_is_reached():
+    # a caution of some branches only: from d (the "yes" branch) or from e (the "no" branch), never before
+    cl = variant(cau=(("branch", "on d or e", ("d", "e")),))
+    for opt, item in (("yes", "d"), ("no", "e")):
+        run = replay(cl, [
+            {"k": "confirm", "item": "a"}, {"k": "measure", "item": "b", "m": "dose", "val": 1},
+            {"k": "measure", "item": "b", "m": "tried", "val": "p"}, {"k": "confirm", "item": "b"}])
+        assert run.cautions() == []
+        run.apply({"k": "decide", "item": "c", "opt": opt})
+        assert run.cur == item and run.cautions() == [("branch", "on d or e")]
+        run.apply({"k": "confirm", "item": item})
+        assert run.cur == "f" and run.cautions() == [("branch", "on d or e")]  # and on every later item
+        run.apply({"k": "reset", "why": "retry"})
+        assert run.cautions() == []  # a new attempt has reached neither
+    assert validate(cl, KNOWN) == []
+
+
+def test_a_decision_option_can_leave_by_the_exit_gate():
+    # the option's target is the exit gate: the run ends as an abandon would, with why
+    # ("strategy_switch", "<item>:<option>"), at once (deferred items do not hold it)
+    items = list(T["items"])
+    items[2] = dict(items[2], o=(("yes", "Yes", "d"), ("no", "No", "e"), ("pob", "POB", "end:switch:pob"),
+                                ("gate", "Leave", ABANDONED)))
+    cl = variant(items=None)
+    cl["items"] = tuple(items)
+    assert validate(cl, KNOWN) == []
+    run = replay(cl, [{"k": "defer", "item": "a"}, {"k": "measure", "item": "b", "m": "dose", "val": 1},
+                      {"k": "measure", "item": "b", "m": "tried", "val": "p"}, {"k": "confirm", "item": "b"}])
+    run.apply({"k": "decide", "item": "c", "opt": "gate", "t": 7000})
+    assert run.end == ABANDONED and run.cur is None and run.pend is None
+    assert run.why == ("strategy_switch", "c:gate") and run.dec["c"] == "gate" and run.at["c"] == 7000
+    assert run.status("a") == DEFERRED and run.status("d") == OPEN  # left as they stood, as by abandon
+    refused(run, {"k": "confirm", "item": "a"}, ["ended"])
+    run.apply({"k": "reset", "why": "retry"})
+    assert run.history[0]["end"] == ABANDONED and run.history[0]["abandon"] == ("strategy_switch", "c:gate")
 
 
 def test_notes_attach_to_the_current_item():

@@ -7,8 +7,9 @@
 # over the content graph, written here independently of the engine, whose paths are
 # each replayed with events, checking the end reached, that every branch not taken is
 # branch_skipped the moment it is decided against and that the items on the path are
-# done; then a skip with a reason, a deferred item completed at the end, a reset
-# mid-way, a re-wire restart, abandon at every step of WHIH, and the 30-minute
+# done (a decision that leaves by the exit gate ends as an abandon would); then a
+# skip with a reason, a deferred item completed at the end, a reset mid-way, a
+# re-wire restart, abandon at every step of WHIH, and the 30-minute
 # (1800 s, the project brief) wire-crossing timer where TECHNIQUES.md starts a wire
 # crossing (D phase 1, G step 1, H antegrade/retrograde/ADR wiring).
 # The expected path counts are worked out by hand from shared/clinical/TECHNIQUES.md's
@@ -26,22 +27,30 @@ ENDS = ("end:technical_success", "end:device_success", "end:converted", "end:not
         "end:undilatable", "end:not_possible", "end:no_reentry", "end:not_externalised", "end:technical_not_met")
 
 # Paths from step 1 to an end (or a restart), counted from the branches:
-# whih: step 2 yes (1); tip-in yes -> step 4 yes (1); then 3 ways into step 5 (tip-in
-#       yes + step 4 no, tip-in no) x step 8 {yes x step 10 yes/no, rewire, no} = 2 x 4 -> 10
+# whih: step 2 yes (1); tip-in no -> the exit gate (1); tip-in yes -> step 4 yes (1); step 4
+#       no -> step 5 ... step 8 {yes x step 9 IVUS intraplaque / not x step 10 yes/no (4),
+#       rewire (1), no (1)} = 6 -> 9
 # nre: back side (1), balloon no (1), needle no (1), snare no (1), externalised (1) -> 5
 # pob, base, bam: one two-way decision at the end -> 2 each
-# calcified: 6 ways to reach phase 2 (cap yes / escalated yes, x intraplaque / knuckle+re-entry /
-#       extraplaque+re-entry) and 6 phase-1 ends (escalation BASE / stop, re-entry failed x 4);
-#       phase 2: device crossed or escalated (2 ways on) + BAM, BASE, stop (3 ends);
-#       phase 3: expanded (1) or 3 calcium types x (re-dilated 1 + undilatable yes 1 / no end 1)
-#       = 7 ways to the stent + 3 ends; then technical success yes/no:
-#       6 + 6 x (3 + 2 x (3 + 7 x 2)) = 228
+# calcified: phase 1: 2 ways to phase 2 with the wire intraplaque (cap yes / escalated yes, x
+#       intraplaque), 4 with it extraplaque (the same 2 x knuckle / extraplaque, x re-entered),
+#       6 ends (escalation BASE / stop, re-entry failed x 4);
+#       phase 3 from nc (intraplaque): expanded (1), or IVUS intraplaque / extraplaque (2) x 3
+#       calcium types x (re-dilated 1 + undilatable yes 1) = 12, so 13 ways to the stent, and
+#       2 x 3 undilatable ends: N = 13 x 2 + 6 = 32 paths (technical success yes/no);
+#       from nc_x (extraplaque): expanded (1) + 3 x 2 = 7 ways, 3 ends: X = 7 x 2 + 3 = 17;
+#       phase 2 from device: crossed -> nc (N), escalated: crossed -> nc (N), via ADR/RDR -> nc_x
+#       (X), BAM, BASE, stop (3): 2N + X + 3 = 84; from device_x: 2X + 3 = 37;
+#       6 + 2 x 84 + 4 x 37 = 322
 # ivus_btk: crossed (1); IVUS yes (1); IVUS no -> puncture (2); puncture (2); each crossing then
 #       success yes/no: (1 + 1 + 1 + 1) x 2 + 2 puncture-failed ends = 10
-# strategy: antegrade {yes, no -> retrograde {yes, no -> adr, stop}, adr, stop}, retrograde {...},
-#       adr; with ADR = check no (1) | re-entry no (1) | yes -> tech (2) = 4 paths, tech = 2:
-#       R = 2 + (4 + 1) = 7; A = 2 + R + 4 + 1 = 14; first = A + R + ADR = 14 + 7 + 4 = 25
-PATH_COUNTS = {"whih": 10, "nre": 5, "pob": 2, "calcified": 228, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 25}
+# strategy: tech = 2; ADR = re-entered -> tech (2) or not (1) = 3; retrograde when ADR was not
+#       possible: crossed -> tech (2) or not (1) = 3; still open: that retrograde (3) or none (1)
+#       = 4; ADR check (retrograde not tried): met -> ADR (3), 3 conditions not met -> still open
+#       (3 x 4) = 15; ADR check after retrograde: 3 + 3 ends = 6; after retrograde: 6 + stop = 7;
+#       retrograde: 2 + 7 = 9; after antegrade: retrograde 9 + ADR check 15 + stop 1 = 25;
+#       antegrade: 2 + 25 = 27; first: 27 + 9 + 15 = 51
+PATH_COUNTS = {"whih": 9, "nre": 5, "pob": 2, "calcified": 322, "base": 2, "bam": 2, "ivus_btk": 10, "strategy": 51}
 
 
 def graph(cl):
@@ -159,7 +168,8 @@ def test_item_ids_are_unique_and_targets_exist():
         ends = [e[0] for e in cl["ends"]]
         for iid in nxt:
             for tg in nxt[iid]:
-                assert tg in items or tg in ends or tg == "restart", (cid, iid, tg)
+                gate = tg == ABANDONED and items[iid]["k"] == "dec"  # a decision may leave by the exit gate
+                assert tg in items or tg in ends or tg == "restart" or gate, (cid, iid, tg)
 
 
 def test_no_item_is_unreachable_and_every_end_is_reached():
@@ -167,7 +177,7 @@ def test_no_item_is_unreachable_and_every_end_is_reached():
         cl = load(cid)
         items, nxt = graph(cl)
         assert sorted(reach(nxt, cl["items"][0]["id"])) == sorted(items), cid
-        got = sorted(set([p[1] for p in paths(cl) if p[1] != "restart"]))
+        got = sorted(set([p[1] for p in paths(cl) if p[1] not in ("restart", ABANDONED)]))
         assert got == sorted([e[0] for e in cl["ends"]]), (cid, got)
 
 
@@ -222,6 +232,11 @@ def test_every_path_of_every_checklist_reaches_its_end():
                 continue
             assert run.end == terminal and run.cur is None, (cid, steps, run.end)
             on_path = [s[0] for s in steps]
+            if terminal == ABANDONED:  # the content's exit gate: as an abandon, the rest left as it stood
+                assert run.why == ("strategy_switch", "%s:%s" % steps[-1]), (cid, run.why)
+                for iid, status in run.statuses():
+                    assert status == (DONE if iid in on_path else OPEN), (cid, iid, status)
+                continue
             for iid, status in run.statuses():
                 assert status == (DONE if iid in on_path else BRANCH_SKIPPED), (cid, iid, status)
             assert run.legal()[-2:] == [("reset", None, None), ("note", None, None)]
@@ -342,7 +357,7 @@ def test_whih_has_no_timer_and_d_g_h_start_theirs_where_wiring_starts():
     assert starts == {
         "calcified": [("cap", "wire")],
         "ivus_btk": [("wire", "wire")],
-        "strategy": [("antegrade", "wire"), ("retrograde", "wire"), ("adr", "wire")],
+        "strategy": [("antegrade", "wire"), ("retrograde", "wire"), ("retrograde_last", "wire"), ("adr", "wire")],
     }
     for cid in starts:
         assert load(cid)["tm"] == (("wire", "Wire crossing", 1800),)
@@ -353,7 +368,7 @@ def test_standing_cautions_follow_the_path():
     run = drive(cl, [("assess", None), ("cap", "yes"), ("track", "yes")])
     assert run.cautions() == []  # intraplaque: no extraplaque caution
     run = drive(cl, [("assess", None), ("cap", "yes"), ("track", "knuckle")])
-    assert [c[0] for c in run.cautions()] == ["no_high_pressure", "adr_vessel"]
+    assert [c[0] for c in run.cautions()] == ["extraplaque", "no_high_pressure", "adr_vessel"]
     nre = Run(load("nre"))
     assert [c[0] for c in nre.cautions()] == ["suprainguinal", "balloon", "back_side"]
 

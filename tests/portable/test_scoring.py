@@ -924,3 +924,23 @@ def test_every_finding_a_score_reads_is_in_the_catalogue():
     assert truth(("yes", "retry"), Findings({"retry": Y})) == (True, ["retry"])
     assert truth(("yes", "retry"), Findings()) == (None, ["retry"])
     raises(ValueError, truth, ("bogus", "retry"), Findings({"retry": Y}))
+
+
+def test_a_score_whose_rates_are_of_technical_success_names_both_definitions():
+    # TECHNIQUES.md, outcome definitions: technical success is TIMI 3 antegrade flow and residual stenosis <30 %
+    # (what the panel records); the operator-CTO paper adds "and no related complications during the operation";
+    # SCORES.md gives no definition for the other papers. The basis shows both sides.
+    ref = "TIMI 3 antegrade flow and residual stenosis <30 %"
+    by = {}
+    for s in SCORES:
+        by[s["id"]] = s
+    r = evaluate(by["operator_cto"], Findings(), True)
+    assert r["success_published"] == ["operator-CTO paper", ref + " and no related complications during the operation"]
+    assert r["success_recorded"] == ref
+    for sid in ("progress", "castle", "ora", "cl"):
+        r = evaluate(by[sid], Findings(), True)
+        assert r["success_published"] == ["its paper", "as its paper defines it (not given in the clinical reference)"]
+        assert r["success_recorded"] == ref
+    for sid in ("jcto", "progress_compl", "progress_mace", "recharge", "jbtk"):
+        assert "success_published" not in evaluate(by[sid], Findings(), True), sid
+    assert "success_published" not in evaluate(by["operator_cto"], Findings(), False)  # the overview: no basis

@@ -2,8 +2,9 @@
 #
 # Data only (format: panel/checklist.py). Steps trace to shared/clinical/TECHNIQUES.md
 # section E ("d" is its text, "s" its step number); the indication is D's step 1 and
-# step 5 (where D hands over here) and the caution is D's standing caution for a wire
-# in the extraplaque space, which step 3 creates.
+# step 5 (where D hands over here) and the cautions are D's standing cautions for a
+# wire in the extraplaque space, which step 3 creates (D: every path on which the wire
+# is extraplaque carries them on every later item).
 
 CHECKLIST = {
     "id": "base",
@@ -12,6 +13,7 @@ CHECKLIST = {
     "ind": "If impenetrable, options (pick, log each tried): … move-the-cap / balloon-assisted subintimal"
     " entry (BASE, checklist E)… Extraplaque alternatives: ADR (BASE, side-BASE, power knuckle), RDR.",
     "cau": (
+        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", "knuckle"),
         ("no_high_pressure", "Standing caution when extraplaque: no very high-pressure balloon inflation (risk"
          " of large perforation).", "knuckle"),
     ),

@@ -16,10 +16,13 @@ CHECKLIST = {
     "rep": "Reported: technical success 91.2 % (IVUS-first) vs 72.4 % (primary distal puncture); 70.6 %"
     " antegrade-only.",
     "cau": (
-        ("calcium_crossover", "Standing note: severe calcification predicts crossover to distal puncture (90 % of"
-         " crossovers vs 29 % of IVUS-only cases); J-BTK C/D likewise.", "crossed"),
+        ("calcium_crossover", "Standing note: in this 34-lesion study severe calcification was associated with"
+         " crossover to distal puncture (90 % of crossovers vs 29 % of IVUS-only cases); J-BTK C/D likewise (an"
+         " association in a small cohort, not a validated predictor).", "crossed"),
         ("imaging_only", "The IVUS catheter is for imaging only, never a crossing device; no excessive force in"
          " heavy calcium.", "ivus"),
+        ("puncture_site", "distal puncture carries puncture-site complications (bleeding, haematoma, vessel injury"
+         " at the puncture); IVUS-guided wiring avoids them.", "puncture"),
         ("no_stenting", "No provisional stenting (balloon angioplasty only in the study).", "predilate"),
     ),
     "ok": (("Technical success", "wire crossed and balloon delivered, residual stenosis <30 %, no slow/no flow"),),
@@ -30,8 +33,9 @@ CHECKLIST = {
     ),
     "rec": (
         ("rutherford", "Rutherford category", (("r4", "4"), ("r5", "5"), ("r6", "6"), _OTHER), 0),
-        ("jbtk", "J-BTK grade", (("a", "A"), ("b", "B"), ("c", "C"), ("d", "D"), _OTHER), 0),
     ),
+    # The J-BTK grade is a lesion finding, entered once with the findings: read from there.
+    "fin": ("jbtk_grade",),
     "tm": (("wire", "Wire crossing", 1800),),  # alert after 30 min of a wire-crossing attempt
     "items": (
         # Sheath 4-8 Fr brackets the setting's 5-6 Fr; heparin up to 20,000 IU catches an extra zero.
@@ -58,7 +62,8 @@ CHECKLIST = {
         # Step 6 has no decision of its own; whether the puncture route crossed decides
         # between step 7 and the end, as step 8's "wire crossed" needs it.
         {"id": "puncture", "k": "dec", "s": 6, "t": "Puncture distally: crossed?",
-         "d": "Distal puncture / retrograde approach as needed.",
+         "d": "Distal puncture / retrograde approach as needed. Caution: distal puncture carries puncture-site"
+         " complications (bleeding, haematoma, vessel injury at the puncture); IVUS-guided wiring avoids them.",
          "o": (("yes", "Crossed", "predilate"), ("no", "Not crossed", "end:not_crossed"))},
         # Inflation time in seconds: the study asks for at least 60; 600 catches a typo.
         {"id": "predilate", "k": "do", "s": 7, "t": "Pre-dilate ≥1 min, size by IVUS", "te": ("wire",),

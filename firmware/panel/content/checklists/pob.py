@@ -9,7 +9,13 @@ CHECKLIST = {
     "title": "Poorman's Outback (POB)",
     "src": "needle re-entry case report",
     "ind": "Use when the antegrade wire is subintimal on the back side of the vessel.",
-    "cau": (),
+    # Limits, shown before Start and throughout, also when POB is started on its own
+    # rather than handed over from NRE.
+    "cau": (
+        ("infrainguinal", "infrainguinal (femoropopliteal) occlusions only, never suprainguinal", None),
+        ("thigh", "the needle goes in from the distal thigh", None),
+        ("as_nre", "the same access and anticoagulation as NRE (checklist B)", None),
+    ),
     "ok": (("Device success", "re-entry achieved"),),
     "ends": (
         ("end:device_success", "Re-entry achieved"),

@@ -9,6 +9,12 @@
 _OTHER = ("other", "Other")
 
 _ADR = "Antegrade dissection re-entry when earlier antegrade attempts failed, collaterals are poor or retrograde failed"
+_ADR_IF = ("provided the distal vessel is free of severe diffuse disease, the landing zone spares large branches and"
+           " the occlusion is longer than 20 mm (the panel lists these three conditions where it asks)")
+_YES = ("yes", "Yes: all 3 met", "adr")
+_NOT = ("No: distal vessel diseased", "No: large branch at landing", "No: length ≤20 mm")
+_OPEN = ("ADR not possible → the other approaches still open (retrograde if usable collaterals and not yet tried)"
+         " before \"not crossed\"")
 
 CHECKLIST = {
     "id": "strategy",
@@ -66,11 +72,30 @@ CHECKLIST = {
          "o": (("yes", "Crossed", "tech_ok"), ("no", "Not crossed", "after_retrograde"))},
         {"id": "after_retrograde", "k": "dec", "s": 4, "t": "Choose next after failed retro", "te": ("wire",),
          "d": _ADR,
-         "o": (("adr", "ADR", "adr_check"), ("stop", "Stop", "end:not_crossed"))},
-        {"id": "adr_check", "k": "dec", "s": 4, "t": "Check ADR conditions met?",
-         "d": "provided the distal vessel is free of severe diffuse disease, the landing zone spares large branches"
-         " and the occlusion is longer than 20 mm.",
-         "o": (("yes", "Conditions met", "adr"), ("no", "Not met: stop", "end:not_crossed"))},
+         "o": (("adr", "ADR", "adr_check_r"), ("stop", "Stop", "end:not_crossed"))},
+        # The three conditions are the options' words ("the panel lists these three conditions
+        # where it asks"): any one not met makes ADR not possible, and says which. The longer
+        # labels come first, on the runner's wider buttons.
+        {"id": "adr_check", "k": "dec", "s": 4, "t": "Check ADR conditions: all 3 met?",
+         "d": _ADR_IF,
+         "o": (("distal", _NOT[0], "adr_open"), ("branch", _NOT[1], "adr_open"), ("short", _NOT[2], "adr_open"),
+               _YES)},
+        # ADR not possible: the approaches still open before "not crossed". Retrograde has not been
+        # tried on the ways here (first choice ADR, or after a failed antegrade attempt).
+        {"id": "adr_open", "k": "dec", "s": 4, "t": "Choose an approach still open",
+         "d": _OPEN,
+         "o": (("retrograde", "Retrograde if usable collaterals", "retrograde_last"),
+               ("stop", "None open: not crossed", "end:not_crossed"))},
+        {"id": "retrograde_last", "k": "dec", "s": 3, "t": "Wire retrograde: crossed?", "ts": ("wire",),
+         "d": "Not suited to antegrade and usable collaterals → retrograde: kissing wire, reverse CART.",
+         "m": (("tried", "Techniques tried", (("kissing", "Kissing wire"), ("reverse_cart", "Reverse CART"),
+                                               _OTHER), 1),),
+         "o": (("yes", "Crossed", "tech_ok"), ("no", "Not crossed", "end:not_crossed"))},
+        # After a failed retrograde attempt nothing else is open: ADR not possible is "not crossed".
+        {"id": "adr_check_r", "k": "dec", "s": 4, "t": "Check ADR conditions: all 3 met?",
+         "d": _ADR_IF,
+         "o": (("distal", _NOT[0], "end:not_crossed"), ("branch", _NOT[1], "end:not_crossed"),
+               ("short", _NOT[2], "end:not_crossed"), _YES)},
         {"id": "adr", "k": "dec", "s": 4, "t": "Perform ADR: re-entered?", "ts": ("wire",),
          "d": "Antegrade dissection re-entry",
          "o": (("yes", "Re-entered", "tech_ok"), ("no", "Not re-entered", "end:not_crossed"))},

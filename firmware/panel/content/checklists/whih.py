@@ -19,6 +19,11 @@ CHECKLIST = {
     "cau": (
         ("last_resort", "Offered as a last-resort portal technique.", None),
         ("devices", "Needs no devices beyond those for tip-in / rendezvous.", None),
+        # Step 9: a track IVUS has not shown intraplaque may be subintimal: checklist D's
+        # extraplaque cautions (same ids and words as there) from that branch on.
+        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", "prep_stent_x"),
+        ("no_high_pressure", "Standing caution when extraplaque: no very high-pressure balloon inflation (risk"
+         " of large perforation).", "prep_stent_x"),
     ),
     "ok": (
         ("Device success", "the antegrade wire has crossed the CTO into the distal vessel"),
@@ -54,12 +59,14 @@ CHECKLIST = {
          "o": (("yes", "Crossed: externalise", "end:converted"), ("no", "Not crossed", "tip_in")),
          "m": (("mc", "MC type", (("finecross", "Finecross"), ("corsair", "Corsair"), ("radpass", "RAD-pass"),
                                   ("turnpike", "Turnpike"), _OTHER), 0),)},
-        # .md gives no branch for "no tip-in": without it the antegrade MC cannot follow the
-        # retrograde wire, which is WHIH's own indication, so "no" goes on to step 5.
+        # No tip-in: WHIH cannot go on (every case of the series had tip-in before the
+        # antegrade MC went over the retrograde wire): the run leaves by the exit gate.
         {"id": "tip_in", "k": "dec", "s": 3, "t": "Steer retro wire into ante MC",
          "d": "Tip-in: steer the retrograde wire into the antegrade MC and push it as deep as possible into the"
-         " antegrade MC for support.",
-         "o": (("yes", "Tip-in achieved", "ante_mc"), ("no", "No tip-in", "close_mcs"))},
+         " antegrade MC for support. (decision: tip-in achieved? no → WHIH cannot go on: every case of the series"
+         " achieved tip-in before the antegrade MC was advanced over the retrograde wire; leave through the exit"
+         " gate to another strategy)",
+         "o": (("yes", "Tip-in achieved", "ante_mc"), ("no", "No tip-in: exit gate", "end:abandoned"))},
         {"id": "ante_mc", "k": "dec", "s": 4, "t": "Advance ante MC: crossed CTO?",
          "d": "Advance the antegrade MC over the retrograde wire.",
          "o": (("yes", "Crossed: leave WHIH", "end:converted"), ("no", "Not crossed", "close_mcs"))},
@@ -82,10 +89,20 @@ CHECKLIST = {
          " series).",
          "o": (("yes", "Crossed: device success", "ivus"), ("rewire", "Re-wire retro, other path", "restart"),
                ("no", "Not crossed", "end:not_crossed"))},
-        {"id": "ivus", "k": "do", "s": 9, "t": "Confirm wire position (IVUS)",
-         "d": "Confirm the wire position (IVUS where available)"},
-        {"id": "prep_stent", "k": "do", "s": 9, "t": "Prepare lesion, stent",
-         "d": "prepare the lesion (rotational atherectomy if heavily calcified), stent."},
+        # Step 9: the track can be subintimal (the series' Figure 2), so the lesion is
+        # prepared one of two ways: rotational atherectomy only where IVUS showed the
+        # track intraplaque; otherwise (subintimal, or not imaged) without it.
+        {"id": "ivus", "k": "dec", "s": 9, "t": "Confirm wire position (IVUS)",
+         "d": "Confirm the wire position (IVUS where available), prepare the lesion, stent. The WHIH track can run in"
+         " the subintimal space (the series' first illustrated case, Figure 2: IVUS showed the wire subintimal"
+         " beyond D1)",
+         "o": (("intraplaque", "IVUS: intraplaque", "prep_stent"),
+               ("not_intraplaque", "Subintimal or not imaged", "prep_stent_x"))},
+        {"id": "prep_stent", "k": "do", "s": 9, "t": "Prepare lesion, stent", "nx": "tech_ok",
+         "d": "rotational atherectomy for heavy calcium (3 of 14 cases) only once IVUS confirms the track is"
+         " intraplaque"},
+        {"id": "prep_stent_x", "k": "do", "s": 9, "t": "Prepare lesion: no atherectomy",
+         "d": "otherwise checklist D's extraplaque cautions apply (no atherectomy, no very high-pressure balloon)."},
         {"id": "tech_ok", "k": "dec", "s": 10, "t": "Check TIMI 3, residual <30 %",
          "d": "Technical success (decision): TIMI 3 antegrade flow and residual stenosis <30 %.",
          "o": (("yes", "Technical success", "end:technical_success"), ("no", "Not met", "end:device_success"))},

@@ -9,6 +9,9 @@
 # items. A score is a dict:
 #   id, name, citation, endpoint (None where SCORES.md names none), tag,
 #   kind      "points" (summed variables) or "grade" (a grade the operator picks),
+#   succ      (scores whose published rate is of technical success or failure) the definition
+#             of technical success those rates use: a key of outcomes.TECH_SUCCESS_DEFS, or
+#             None where SCORES.md does not give it
 #   applies   predicate: the vessels the score is for (unknown vessel: shown anyway)
 #   range     (min2, max2) as SCORES.md states it; a test checks the arithmetic
 #   vars      ((var id, label, points2, predicate, tag, note), ...)

@@ -6,6 +6,8 @@ SCORE = {
     "id": "castle", "name": "EuroCTO CASTLE", "kind": "points", "tag": "abstract",
     "citation": "Szijgyarto et al., JACC Cardiovasc Interv 2019;12:335-42",
     "endpoint": "technical failure",
+    # the definition of technical success its published rates use (panel/content/outcomes.py)
+    "succ": None,
     "applies": CORONARY, "range": (0, 12),
     "vars": (
         ("prior_cabg", "C: CABG history", 2, ("yes", "prior_cabg"), "abstract", None),

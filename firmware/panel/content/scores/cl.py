@@ -2,13 +2,19 @@
 
 from panel.content.scores.common import CORONARY, SEVERE_CALCIUM
 
+_CABG = ("CABG item: which CABG CL means, any or of the target vessel, is not confirmed; read here as any"
+         " previous CABG (the operator-CTO paper's table reads it as CABG of the target vessel)")
+
 SCORE = {
     "id": "cl", "name": "CL", "kind": "points", "tag": "seed",
     "citation": "Alessandrino et al., JACC Cardiovasc Interv 2015;8:1540-48",
     "endpoint": "success of a first CTO PCI attempt",
+    # the definition of technical success its published rates use (panel/content/outcomes.py)
+    "succ": None,
     "applies": CORONARY, "range": (0, 16),
     "vars": (
-        ("prior_cabg", "previous CABG", 3, ("yes", "prior_cabg"), "seed", None),
+        # SCORES.md §7: which CABG CL means (any, or of the target vessel) is [verify]; read as any previous CABG
+        ("prior_cabg", "previous CABG (read as any CABG)", 3, ("yes", "prior_cabg"), "verify", _CABG),
         ("prior_mi", "previous myocardial infarction", 2, ("yes", "prior_mi"), "seed", None),
         ("calcification_severe", "severe lesion calcification", 4, SEVERE_CALCIUM, "seed", None),
         ("length_20", "occlusion length >=20 mm", 3, ("ge", "length_mm", 20), "verify",
@@ -23,6 +29,7 @@ SCORE = {
         (10, None, "very difficult", (), "verify"),
     ),
     "notes": (
+        (_CABG, "verify"),
         ("rates: not confirmed", "verify"),
         ("1.5 lies between the published bands 0-1 and 2-3", "verify"),
     ),

@@ -6,6 +6,8 @@ SCORE = {
     "id": "operator_cto", "name": "Operator-CTO", "kind": "points", "tag": "seed",
     "citation": "Xiao et al., J Interv Cardiol 2021, doi 10.1155/2021/9988943",
     "endpoint": "technical success",
+    # the definition of technical success its published rates use (panel/content/outcomes.py)
+    "succ": "operator_cto",
     "applies": CORONARY, "range": (-8, 18),
     "vars": (
         ("prior_cabg_target", "previous CABG of the target vessel", 2, ("yes", "prior_cabg_target"), "seed",

@@ -6,6 +6,8 @@ SCORE = {
     "id": "ora", "name": "ORA", "kind": "points", "tag": "secondary",
     "citation": "Galassi et al., JACC Cardiovasc Interv 2016",
     "endpoint": "technical failure",
+    # the definition of technical success its published rates use (panel/content/outcomes.py)
+    "succ": None,
     "applies": CORONARY, "range": (0, 8),
     "vars": (
         ("ostial", "ostial location", 2, ("yes", "ostial"), "secondary", None),

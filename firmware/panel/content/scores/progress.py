@@ -6,6 +6,8 @@ SCORE = {
     "id": "progress", "name": "PROGRESS-CTO", "kind": "points", "tag": "abstract",
     "citation": "Christopoulos et al., JACC Cardiovasc Interv 2016;9:1-9",
     "endpoint": "technical success with the hybrid approach",
+    # the definition of technical success its published rates use (panel/content/outcomes.py)
+    "succ": None,
     "applies": CORONARY, "range": (0, 8),
     "vars": (
         ("cap_ambiguity", "proximal cap ambiguity", 2, ("yes", "cap_ambiguity"), "abstract", None),

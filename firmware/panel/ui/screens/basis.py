@@ -1,5 +1,6 @@
 # panel/ui/screens/basis.py — one score's basis: each answer and its points, the categories with their
-# published rates and cohorts, the endpoint, the citation, what is missing and what is unverified.
+# published rates and cohorts, which technical success the rates and this panel mean, the endpoint, the
+# citation, what is missing and what is unverified.
 
 from panel.scoring import evaluate_one
 from panel.ui import theme
@@ -31,6 +32,12 @@ class Basis(Screen):
             for rate in c["rates"] or ({"text": "", "cohort": "", "unverified": False},):
                 items.append((c["label"], ("%s %s" % (r["endpoint"], rate["cohort"])).strip(), rate["text"],
                               None, False, "!" if (c["unverified"] or rate["unverified"]) else None))
+        if "success_published" in r:  # which technical success each side means (TECHNIQUES.md)
+            who, text = r["success_published"]
+            items.append(("Published rates: " + who, None, None, None, True, None))
+            items.append(("technical success " + text if who == "its paper" else text, None, None, None, False, None))
+            items.append(("Recorded at this panel", None, None, None, True, None))
+            items.append(("technical success: " + r["success_recorded"], None, None, None, False, None))
         if r["missing"]:
             items.append(("Missing: the total is a range", None, None, None, True, None))
             items.append((", ".join(r["missing"]), "answer these to narrow the range", None, None, False, None))

@@ -1,4 +1,5 @@
-# panel/ui/screens/technique.py — before a checklist starts: its indication and its limits, then Start.
+# panel/ui/screens/technique.py — before a checklist starts: its indication, its limits and the findings
+# it reads, then Start.
 #
 # Starting while another checklist runs is a change of strategy: the running one is
 # left as it stands (a strategy event), never silently dropped.
@@ -21,13 +22,22 @@ class Technique(Screen):
             items.append(("Limits and cautions", None, None, None, True, None))
             for c in standing:
                 items.append((c[1], None, None, None, False, "!"))
+        st = self.ui.model.keeper.case.state
+        if cl.get("fin"):  # lesion findings the checklist reads: entered once, never asked again
+            from panel.findings import spec
+            from panel.ui.screens.findings import answer_text
+
+            items.append(("From the findings", None, None, None, True, None))
+            for fid in cl["fin"]:
+                f = spec(fid)
+                items.append((f[2], "entered once with the findings", answer_text(f, st.findings.get(fid)), None,
+                              False, None))
         if cl.get("rep"):
             items.append(("Reported", None, None, None, True, None))
             items.append((cl["rep"], None, None, None, False, None))
         items.append(("Source", None, None, None, True, None))
         items.append((cl["src"], None, None, None, False, None))
         List(self, x, y, w, h - theme.TARGET, items, row_h=theme.TARGET)
-        st = self.ui.model.keeper.case.state
         running = st.active is not None and st.active.end is None
         half = w // 2
         self.add(Button(x, y + h - theme.TARGET, half, theme.TARGET, "Back", lambda _b: self.ui.back()))

@@ -1,6 +1,6 @@
 """Reports: per score, by category, the observed rate of the score's own endpoint beside the published rate (or the
-case counts alone where this lab does not record that endpoint), the AUC of each score here, and procedure time,
-fluoroscopy and contrast by technique; tables and plots.
+case counts alone where this lab does not record that endpoint), with the definition of technical success each side
+uses, the AUC of each score here, and procedure time, fluoroscopy and contrast by technique; tables and plots.
 
 The numbers are bedside.reports' (the same as `bedside report` prints); the report is
 built in a thread worker. Published rates tagged [verify] carry a * and are never
@@ -42,8 +42,8 @@ def overview(rep: dict) -> Text:
     pct = rep["technical_success_pct"]
     return Text(f"{rep['cases']} case(s); outcome known for {rep['known_outcome']}; technical success "
                 f"{rep['technical_successes']}/{rep['known_outcome']}"
-                f" ({MISSING if pct is None else f'{pct:.1f} %'}). Cases without a known outcome are left out of "
-                "every rate and AUC.")
+                f" ({MISSING if pct is None else f'{pct:.1f} %'}): {rep['technical_success_definition']}, as recorded"
+                " at the panel. Cases without a known outcome are left out of every rate and AUC.")
 
 
 def auc_table(rep: dict) -> Table:
@@ -69,6 +69,9 @@ def category_table(score: dict) -> Table:
     else:
         title = (f"{score['name']}: {observed} by category, beside the published rate of the same endpoint"
                  + (f" ({score['observed_note']})" if score["observed_note"] else ""))
+        if score["published_definition"]:  # which technical success each side means
+            title += (f". Technical success observed here: {score['observed_definition']}; in the published rates:"
+                      f" {score['published_definition']}")
     t = Table(title=title, expand=True, show_edge=False)
     for col in ("category", "n", observed or "", "observed", "published"):
         t.add_column(col)
