@@ -23,7 +23,9 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
   the floor the current item's text alone puts under that figure (tests/bench_floor.py), and the smallest heap
   the whole walkthrough runs in;
 - the workstation app (tests/app/appbench.py): start to the first screen in a fresh process,
-  and search / sort / next page of the case list with 10,000 cases, to rows on screen.
+  and search / sort / next page of the case list with 10,000 cases, to rows on screen;
+- aged flash (tests/bench_aging.py): free heap after boot with each worst-case image, the heap the
+  worst one needs, and the largest open case that still boots.
 Run: make bench
 """
 
@@ -281,6 +283,9 @@ def main() -> int:
     from bench_display import display_figures
 
     display_figures()
+    from bench_aging import aging_figures
+
+    aging_figures()
     return 0
 
 

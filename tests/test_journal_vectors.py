@@ -1,12 +1,13 @@
 """The journal format's golden vectors: fresh, and right by independent implementations (CPython only).
 
 Covers: tests/journal_vectors/gen.py run into a temporary directory gives byte-identical
-records.jsonl and files.jsonl (nobody edits the vectors by hand or changes the format
+records.jsonl, files.jsonl and acks.jsonl (nobody edits the vectors by hand or changes the format
 without regenerating them and bumping panel.journal.VERSION); its --check mode agrees
 and names a stale file; every record is exactly [n u16][zlib.crc32(version + event)
 u32][version 1][event], big-endian, with the event packed by the PyPI msgpack library
 (map keys in canonical order: sorted by their encoded bytes) and unpacked back to the
-JSON event; every file vector's clean prefix splits into exactly `count` such records.
+JSON event; every file vector's clean prefix splits into exactly `count` such records; every
+.a vector is the PyPI msgpack packing of its fields followed by their zlib.crc32, big-endian.
 The same vectors run through panel.journal on CPython and MicroPython in
 tests/portable/test_journal.py.
 Numbers: none of its own; the format is firmware/JOURNAL.md.
@@ -26,7 +27,7 @@ from panel.journal import VERSION, parse, record
 
 DIR = ROOT / "tests" / "journal_vectors"
 GEN = DIR / "gen.py"
-FILES = ("records.jsonl", "files.jsonl")
+FILES = ("records.jsonl", "files.jsonl", "acks.jsonl")
 
 
 def vectors(fname):
@@ -106,3 +107,13 @@ def test_every_file_vector_splits_into_its_records():
             assert at == len(good), v["name"]
         else:
             assert v["size"] == len(raw) and at < len(raw)
+
+
+def test_every_ack_file_is_msgpack_of_its_fields_then_a_big_endian_crc32():
+    vs = vectors("acks.jsonl")
+    assert {v["name"] for v in vs} >= {"new_case", "summarised_open", "damaged_no_summary"}
+    for v in vs:
+        body = msgpack.packb(canonical(v["fields"]))
+        assert bytes.fromhex(v["hex"]) == body + struct.pack(">I", zlib.crc32(body)), v["name"]
+        summary = {"count", "end", "closed"} & set(v["fields"])
+        assert summary in (set(), {"count", "end", "closed"}), v["name"]  # a summary is whole or absent

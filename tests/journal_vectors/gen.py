@@ -18,6 +18,9 @@
 #   {"name", "hex", "count", "closed", "state", "size"}   hex: the file's bytes;
 #   count: events kept; closed: a close event in force; state: "clean", "torn" (cut
 #   to `size` bytes) or "damaged" (kept whole, read-only: size is the file's length)
+# acks.jsonl — the <case>.a file (panel.atomic: msgpack map + CRC32 trailer), keys sorted:
+#   {"name", "fields", "hex"}   fields: the map the file holds (acknowledgement, creation
+#   number, boot, and the summary count/end/closed when there is one); hex: the file's bytes
 # Files are ASCII (non-ASCII text \u-escaped, Basic Multilingual Plane only: MicroPython's
 # json does not join surrogate pairs). Line order is fixed by this script; never reorder.
 
@@ -30,9 +33,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path[:0] = [os.path.join(REPO, "firmware"), os.path.join(REPO, "protocol")]
 
+from bedlink.mpack import unpack  # noqa: E402
 from panel.journal import HEADER, VERSION, record  # noqa: E402
+from panel.journal.summary import DAMAGED, Summary  # noqa: E402
 
-FILES = ("records.jsonl", "files.jsonl")
+FILES = ("records.jsonl", "files.jsonl", "acks.jsonl")
 CLOSE = {"seq": 201, "t": 5400000, "k": "close"}
 
 RECORDS = (
@@ -110,6 +115,32 @@ def files():
     return out
 
 
+def acks():
+    """(name, summary fields set, acked passed to save or None): the .a files a journal writes."""
+    return (
+        ("new_case", {"order": 1, "boot": 3}, None),
+        ("summarised_open", {"order": 7, "boot": 12, "count": 201, "end": 16384, "acked": 80}, None),
+        ("summarised_closed_acked_whole", {"order": 70000, "boot": 65536, "count": 3, "end": 149, "closed": 3},
+         3),
+        ("boot_unknown", {"order": 2, "count": 1, "end": 44}, 0),
+        ("damaged_no_summary", {"order": 5, "boot": 1, "count": 1, "end": 44, "flags": DAMAGED, "acked": 1}, None),
+    )
+
+
+def ack_file(fields, acked):
+    """The bytes Summary.save writes for a summary with these fields."""
+    import tempfile
+
+    s = Summary("c")
+    for k, v in fields.items():
+        setattr(s, k, v)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "c.a")
+        s.save(path, acked)
+        with open(path, "rb") as f:
+            return f.read()
+
+
 def build():
     """{file name: bytes} of every vector file."""
     lines = []
@@ -121,6 +152,11 @@ def build():
         lines.append(json.dumps({"name": name, "hex": hx(data), "count": count, "closed": closed,
                                  "state": state, "size": size}, sort_keys=True))
     out["files.jsonl"] = ("\n".join(lines) + "\n").encode("ascii")
+    lines = []
+    for name, fields, acked in acks():
+        data = ack_file(fields, acked)
+        lines.append(json.dumps({"name": name, "fields": unpack(data[:-4]), "hex": hx(data)}, sort_keys=True))
+    out["acks.jsonl"] = ("\n".join(lines) + "\n").encode("ascii")
     return out
 
 
