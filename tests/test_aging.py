@@ -13,9 +13,15 @@ Run alone: .venv/bin/pytest tests/test_aging.py -s
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
+from bedside.link import PanelLink
+from bedside.scenarios import busy_case, check, write
+from bedside.sim import BUDGET_HEAP, PanelSim
+from bedside.store import Store
+from bedside.sync import sync
 from bedside.tools import aging
 from conftest import ROOT
 
@@ -64,3 +70,33 @@ def test_the_power_cut_soak_runs_and_loses_nothing():
     res = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, **env), capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "SEED 20261206" in res.stdout and "events_lost=0" in res.stdout, res.stdout
+
+
+
+def test_a_case_of_1200_notes_records_at_the_boards_heap_and_syncs(tmp_path):
+    # Found before: beyond 256 notes recording ran the heap out ("out of memory: carried on"), then the firmware
+    # exited into a boot loop. Now a note costs the panel's RAM nothing: 1,200 are recorded through the main loop,
+    # on a flash that holds only a paired host (an aged image with no case).
+    empty = aging.build({"cases": ["0", "30"]})["cases"]
+    flash = tmp_path / "flash.img"
+    flash.write_bytes(empty.path.read_bytes())
+    script = busy_case(1200)
+    events = check(script)
+    with PanelSim(workdir=tmp_path / "panel", flash=flash, play=write(script, tmp_path / "notes.jsonl"),
+                  speed=100000, heap=BUDGET_HEAP) as sim:
+        sim.wait_ready()
+        deadline = time.monotonic() + 120
+        while "script played" not in sim.log_text():
+            sim.check_alive()
+            assert time.monotonic() < deadline, sim.log_text()[-2000:]
+            time.sleep(0.1)
+        log = sim.log_text()
+        assert "out of memory" not in log and "SAFE MODE" not in log and "refused" not in log, log[-2000:]
+        store = Store(f"sqlite:///{tmp_path / 'host.db'}")
+        try:
+            with PanelLink(sim.port) as link:
+                link.hello()
+                print(f"\n1,200 notes recorded; {link.ping()['heap_free']} bytes of heap free")
+                assert sync(link, store, aging.host_store(tmp_path / "host" / "pairing.json")).new == events
+        finally:
+            store.close()
