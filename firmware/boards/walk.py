@@ -201,6 +201,7 @@ def main(argv):
 
             log_obj.append = broken
         elif what == "safe_mode":
+            ui = top = w = None  # the harness lets go of the old screens, as the panel's loop holds none
             panel.enter_safe(step[1])
             panel.step(0)
         elif what == "expect":

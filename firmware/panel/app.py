@@ -166,13 +166,16 @@ class Panel:
         self.player = None
         self.keeper = _NoCase()  # the case (and what it held) goes: its events are all on flash
         self.responder.handlers = {"ping": self._ping}
+        self.service = None
+        self.journal = None  # made again below, in safe mode: the old one goes first (one at a time)
         if self.screen is not None and hasattr(self.screen, "drop"):
             self.screen.drop()
         gc.collect()
         root = self.root
         try:
-            self.journal = Journal(root + "/journal", safe=True)
-            self.journal.scan()
+            journal = Journal(root + "/journal", safe=True)
+            journal.scan()
+            self.journal = journal
             try:
                 self.boot = self.journal.next_boot()
             except OSError as e:  # the flash refuses writes: sync still reads everything
@@ -207,11 +210,12 @@ class Panel:
         return reply
 
     def _gate(self, name):
-        if self.service is None:
-            from bedlink.errors import E_AUTH, ProtocolError
+        if self.service is not None:
+            self.service.gate(name)
+        elif name != "ping":  # nothing loaded (safe mode at its worst): the handshake and ping only
+            from bedlink.errors import E_AUTH
 
             raise ProtocolError(E_AUTH, "authenticate first")
-        self.service.gate(name)
 
     def _session_ended(self):
         if self.pairing is not None:
@@ -238,7 +242,7 @@ class Panel:
         """What the screen says about the flash: None while there is room, else an instruction."""
         try:
             state = self.journal.storage_state()
-        except OSError:
+        except (OSError, AttributeError):  # AttributeError: safe mode could not load the journal at all
             return "STORAGE UNREADABLE"
         if state == "low":
             return "STORAGE LOW: sync soon"
@@ -253,7 +257,9 @@ class Panel:
         ticks = clock.ticks_ms()
         if case is not None and not case.state.closed:
             return "case " + hms(clock.ticks_diff(ticks, case.state.opened))
-        wall = self.journal.wall_time(self.boot, ticks) if self.boot is not None else None
+        wall = None
+        if self.boot is not None and self.journal is not None:
+            wall = self.journal.wall_time(self.boot, ticks)
         if wall is None:
             return "clock not set"
         m = (wall // 60000) % 1440

@@ -37,6 +37,7 @@ from panel.version import FIRMWARE_VERSION
 CHECKLIST_EVENTS = ("confirm", "decide", "measure", "skip", "defer", "timer_start", "timer_stop",
                     "timer_alert", "abandon", "reset")
 CASE_EVENTS = ("open", "finding", "profile", "score_viewed", "cl_start", "strategy", "note", "outcome", "close")
+RUN_EVENTS = CHECKLIST_EVENTS + ("cl_start", "strategy", "note")  # events that belong to a checklist run
 AFTER_CLOSE = ("outcome", "note", "undo")
 
 
@@ -84,13 +85,11 @@ class CaseState:
         self.findings = Findings()
         self.viewed = []  # score ids, in the order first viewed
         self.runs = []  # [checklist id, Run, seq of its start], oldest first (not full: the latest only)
-        self.run_count = 0  # checklists started
         self.active = None  # the Run in progress, or None
         self.strategy = []  # (seq, t, from checklist id, to checklist id, why) (full only)
         self.outcomes = {}
         self.complications = []
         self.notes = []  # (seq, t, text): notes on the case itself (full only)
-        self.note_count = 0  # notes on the case itself
         self.operator = None  # the name in the latest operator profile, for the screens
         self.closed = False
 
@@ -152,7 +151,6 @@ class CaseState:
                     release_checklist(r[0])  # ... and so does its content, until it runs again
             self.runs = []
         self.runs.append([cid, run, ev["seq"]])
-        self.run_count += 1
         self.active = run
 
     def _cl_start(self, ev):
@@ -182,10 +180,8 @@ class CaseState:
             raise CaseError("a note needs text")
         if self.active is not None and self.active.end is None and not self.closed:
             self.active.apply(ev)
-        else:
-            self.note_count += 1
-            if self.full:
-                self.notes.append((ev["seq"], ev["t"], text))
+        elif self.full:
+            self.notes.append((ev["seq"], ev["t"], text))
 
     def _outcome(self, ev):
         entry, many = outcome_entry(ev["o"])
@@ -307,6 +303,7 @@ class Case:
             if len(self.log) >= ev["seq"]:
                 return ev  # it reached the log before memory ran out: recorded, and the state holds it
             self.undone = undone
+            self.state = None  # it holds what was not recorded: let it go before the rebuild (one state at a time)
             gc.collect()
             self.state = self._rebuild(undone)
             if isinstance(e, MemoryError):
@@ -328,23 +325,44 @@ class Case:
             raise CaseError("undo names no event of this case")
         if target["k"] in ("open", "undo") or ref in self.undone:
             raise CaseError("event %d cannot be undone" % ref)
+        if not self.full and target["k"] in RUN_EVENTS and ref < self._run_start():
+            raise CaseError("event %d belongs to an earlier checklist: on the panel only the running checklist's "
+                            "entries, findings and outcomes can be undone" % ref)
         undone = self.undone + [ref]
+        self.state = None  # one state at a time (panel RAM): rebuilt without ref, or as it was if that fails
+        gc.collect()
         try:
-            state = self._rebuild(undone)
+            self.state = self._rebuild(undone)
         except CaseError as e:
+            self.state = self._rebuild(self.undone)
             raise CaseError("undoing event %d breaks a later step (%s): undo that first" % (ref, e))
         self.undone = undone
-        self.state = state
+
+    def _run_start(self):
+        runs = self.state.runs
+        return runs[-1][2] if runs else 0
 
     def note_text(self, seq):
         """The text of the note recorded as event seq (from the log when the state keeps no texts)."""
         return self.log.get(seq)["text"]
 
     def _rebuild(self, undone):
+        """The state of every event not undone, replayed from the log.
+
+        Not full (the panel): the events of checklists before the last one started are not replayed (their
+        state is not kept, and they were checked when recorded); nor is their content loaded again.
+        """
         state = CaseState(self.loader, self.full)
+        start = 0
+        if not self.full:
+            for ev in self.log:
+                if (ev["k"] == "cl_start" or ev["k"] == "strategy") and ev["seq"] not in undone:
+                    start = ev["seq"]
         for ev in self.log:
-            if ev["k"] != "undo" and ev["seq"] not in undone:
-                state.apply(ev)
+            k = ev["k"]
+            if k == "undo" or ev["seq"] in undone or (ev["seq"] < start and k in RUN_EVENTS):
+                continue
+            state.apply(ev)
         return state
 
     @classmethod
@@ -355,7 +373,6 @@ class Case:
         does not replay (a different content version, a gap in the sequence).
         """
         case = cls(loader, log, full=full)
-        state = case.state
         seq = 0
         undone = []
         for ev in log:
@@ -364,12 +381,8 @@ class Case:
                 raise CaseError("event %d of the log carries seq %r" % (seq, ev.get("seq")))
             if ev["k"] == "undo":
                 undone.append(ev["ref"])
-        if undone:
-            case.undone = undone
-            case.state = case._rebuild(undone)
-            return case
-        for ev in log:
-            state.apply(ev)
+        case.undone = undone
+        case.state = case._rebuild(undone)
         return case
 
     @classmethod

@@ -334,10 +334,10 @@ def test_on_the_panel_a_case_notes_text_stays_in_the_log():
     # full=False (the panel's CaseKeeper): the state counts the note and reads its text back from the log
     case = Case.open("n", 0, full=False)
     case.record("note", 3, {"text": "sheath out, no bleeding"})
-    assert case.state.notes == [] and case.state.note_count == 1
+    assert case.state.notes == []
     assert case.note_text(2) == "sheath out, no bleeding"
     undo = case.record("undo", 4, {"ref": 2})
-    assert case.state.note_count == 0 and undo["seq"] == 3
+    assert undo["seq"] == 3 and case.undone == [2]
 
 
 _OTHER = ("other", "Other")
@@ -371,7 +371,7 @@ def test_on_the_panel_the_state_does_not_grow_with_notes_tries_resets_or_checkli
         t += 100
     ls, fs = lean.state, full.state
     run, frun = ls.active, fs.active
-    assert len(ls.runs) == 1 and len(fs.runs) == 3 and ls.run_count == fs.run_count == 3
+    assert len(ls.runs) == 1 and len(fs.runs) == 3
     assert ls.strategy == [] and len(fs.strategy) == 2
     assert run.notes == [] and run.history == [] and run.attempts == frun.attempts == 2
     assert len(frun.history) == 1 and len(frun.history[0]["notes"]) == 12
@@ -384,3 +384,32 @@ def test_on_the_panel_the_state_does_not_grow_with_notes_tries_resets_or_checkli
     assert run.value("wire", "tried") == [("gaia", None)] and run.tried("wire", "tried") == 2
     assert frun.value("wire", "tried") == [("pilot", None), ("gaia", None)] and frun.tried("wire", "tried") == 2
     assert run.statuses() == frun.statuses() and run.cur == frun.cur
+
+
+def test_on_the_panel_a_rebuild_replays_only_the_running_checklist_and_agrees_with_the_full_replay():
+    # A lean rebuild (undo, a failed write, a resume after reboot) skips the events of earlier checklists; what
+    # it shows must equal the full replay's, and an entry of an earlier checklist cannot be undone on the panel.
+    def loader(cid):
+        return LEAN_CL
+
+    lean = Case.open("r", 0, loader=loader, full=False)
+    full = Case.open("r", 0, loader=loader)
+    for case in (lean, full):
+        case.record("finding", 1, {"f": "age", "v": 70})
+        case.record("cl_start", 2, {"cl": "lean"})
+        case.record("measure", 3, {"item": "wire", "m": "tried", "val": "pilot"})  # seq 4: earlier checklist
+        case.record("strategy", 4, {"to": "lean", "why": "again"})  # seq 5
+        case.record("measure", 5, {"item": "wire", "m": "tried", "val": "gaia"})
+        case.record("note", 6, {"text": "on the second run"})
+        case.record("undo", 7, {"ref": 7})  # the note: the running checklist's
+        case.record("undo", 8, {"ref": 2})  # the finding: case-level
+    assert lean.state.findings.get("age") is None and full.state.findings.get("age") is None
+    err = raises(CaseError, lean.record, "undo", 9, {"ref": 4})
+    assert "earlier checklist" in str(err) and len(lean.log) == 9
+    full.record("undo", 9, {"ref": 4})  # the host's full replay takes it (the journal of the panel never holds it)
+    resumed = Case.resume(lean.log, loader, full=False)
+    for case in (lean, resumed):
+        run = case.state.active
+        assert run.statuses() == full.state.active.statuses() and run.value("wire", "tried") == [("gaia", None)]
+        assert len(case.state.runs) == 1  # the earlier checklist was not replayed
+    assert resumed.undone == [7, 2]

@@ -196,3 +196,26 @@ def test_an_open_case_of_other_content_is_left_for_the_host_and_the_panel_starts
     new = panel.keeper.new_case()  # a new case can start
     rows = panel.service.list_cases({"start": 0})["cases"]
     assert sorted(r[:2] for r in rows) == sorted([["oldcv", 2], [new, 1]])
+
+
+def test_when_even_the_journal_cannot_be_read_safe_mode_still_answers_the_handshake():
+    from bedlink.session import Requester
+    from test_panel_app import replies, run_until_quiet
+
+    board = FakeBoard()
+    with open(board.storage.root + "/journal", "wb") as f:
+        f.write(b"not a directory")  # what the flash holds where the journal should be
+    screen = SafeScreen()
+    panel = Panel(board, screen)
+    assert panel.safe is not None and "sync not possible" in panel.safe, panel.safe
+    assert panel.journal is None and panel.storage_warning() == "STORAGE UNREADABLE"
+    assert panel.clock_text() == "clock not set" and screen.safe == panel.safe
+    host = Requester()
+    _, hello = host.request("hello", {"vmin": 1, "vmax": 2, "max_frame": 512})
+    _, ping = host.request("ping", {"data": b"still here"})
+    _, pull = host.request("list_cases", {"start": 0})
+    board.link.inbox.extend([hello, ping, pull])
+    run_until_quiet(panel)
+    got = replies(host, board)
+    assert [g[0] for g in got] == ["hello_reply", "pong", "error"]
+    assert got[1][2]["data"] == b"still here"

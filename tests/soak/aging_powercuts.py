@@ -19,7 +19,8 @@ import os
 import sys
 import time
 
-from images import DEVICE_ID, HOST_ID, HOST_KEY, Rng, _checklist_step, _findings  # noqa: F401
+from boards.walk import NoLink
+from images import DEVICE_ID, HOST_ID, HOST_KEY, FakeClock, Rng, _checklist_step, _findings
 from bedlink.errors import E_STORAGE, ProtocolError
 from bedlink.mpack import pack
 from panel import atomic
@@ -67,31 +68,6 @@ class Flash:
             at = arg * BLOCK
             self.data[at : at + BLOCK] = b"\xff" * BLOCK
         return 0
-
-
-class Clock:
-    def __init__(self):
-        self.t = 1000
-
-    def ticks_ms(self):
-        return self.t
-
-    def ticks_diff(self, a, b):
-        return a - b
-
-    def sleep_ms(self, ms):
-        self.t += ms
-
-
-class NoLink:
-    def poll(self, timeout_ms):
-        return LINK_IDLE
-
-    def readinto(self, buf):
-        return 0
-
-    def write(self, data):
-        pass
 
 
 class NoTouch:
@@ -236,7 +212,7 @@ def main(argv):
     dev = Flash()
     mount(dev, first=True)
     umount()
-    clock = Clock()
+    clock = FakeClock()
     recorded = {}
     acking = {}
     stats = {"boots": 0, "cuts": 0, "events": 0, "cases": 0, "heap": 0, "anchors_max": 0, "safe": 0, "boot": None}
