@@ -94,6 +94,7 @@ def prepared_panel(tmp: Path) -> tuple[bytes, HostStore]:
         while "script played" not in sim.log_text():
             sim.check_alive()
             time.sleep(0.1)
+        sim.open_pairing()
         with PanelLink(sim.port) as link:
             pair(link, hosts, lambda _d: sim.pairing_code())
         return (tmp / "prep" / "flash.img").read_bytes(), hosts
@@ -165,6 +166,7 @@ def whole_firmware_fits(heap_kb: int, tmp: Path) -> bool:
                 if "refused" in sim.log_text() or time.monotonic() > deadline:
                     return False
                 time.sleep(0.05)
+            sim.open_pairing()
             with PanelLink(sim.port) as link:
                 pair(link, hosts, lambda _d: sim.pairing_code())
             store = Store(f"sqlite:///{run / 'host.db'}")

@@ -6,6 +6,8 @@
 # hung-up link. The host speaks first; the only thing the panel sends unasked is
 # a live copy of each event just recorded, to an authenticated host.
 # Boot: scan the journal (cut a torn tail), count the boot, resume an open case.
+# A session ends on every hang-up the board's link reports (LINK_GONE), and a sealed
+# session also after IDLE_MS without an authentic frame from its host.
 
 import gc
 import os
@@ -27,6 +29,8 @@ GONE_BACKOFF_MS = 100  # pause while no host holds the link
 IDLE_READ_MS = 10  # pause after a wake-up that found nothing to read
 RX_CHUNK = 256  # bytes read from the link at a time, one buffer allocated once
 OOM_RESET_AFTER = 20  # consecutive out-of-memory turns of the loop before the panel gives up (and resets)
+IDLE_MS = 60000  # a sealed session that hears no authentic frame this long ends (hosts ping every 20 s)
+LIVE_QUEUE = 16  # live copies held for the next turn at most (beyond: dropped, the host pulls them)
 
 
 class Panel:
@@ -59,6 +63,11 @@ class Panel:
         handlers["ping"] = self._ping
         self.responder = Responder(handlers, identity, MAX_PAYLOAD, gate=self.service.gate,
                                    on_session=self.pairing.end_session)
+        self.service.start_sealing = self.responder.start_sealing
+        self._sealed_by = None  # the seal.Channel the idle clock runs for
+        self._opened = 0  # the responder's count of authentic frames at the last turn
+        self.heard_at = 0  # uptime of the last authentic frame of the sealed session
+        self._live = []  # (case id, event) recorded this turn: their live copies go out next turn
         self.host_present = False
         self.touches = 0
         self.player = Player(self.keeper, script, speed, self.uptime.now(), board.log) if script else None
@@ -85,13 +94,26 @@ class Panel:
             self.screen.show(self)
 
     def _recorded(self, case_id, ev):
-        # An event is on flash: an authenticated host gets a live copy (it acks it like a pulled one).
-        if self.pairing.authed_host is None or self.responder.version < 2:
+        # An event is on flash: an authenticated host gets a live copy, sealed (it acks it like a pulled one),
+        # at the next turn, once the link has been looked at (_send_live).
+        if self.pairing.authed_host is not None and self.responder.sealed and len(self._live) < LIVE_QUEUE:
+            self._live.append((case_id, ev))
+
+    def _send_live(self):
+        # After this turn's look at the link: a host that hung up, or one that opened the port since, has
+        # ended the session, and the copies are dropped rather than sent to whoever holds the port now.
+        live = self._live
+        if not live:
             return
-        try:
-            self.board.link.write(self.responder.push("events", self.service.live_frame_fields(case_id, ev)))
-        except Exception as e:  # the live copy is a courtesy: sync pulls whatever it missed
-            self.board.log("live push failed: %s" % e)
+        self._live = []
+        if self.pairing.authed_host is None or not self.responder.sealed:
+            return
+        for case_id, ev in live:
+            try:
+                self.board.link.write(self.responder.push("events", self.service.live_frame_fields(case_id, ev)))
+            except Exception as e:  # the live copy is a courtesy: sync pulls whatever it missed
+                self.board.log("live push failed: %s" % e)
+                return
 
     def storage_warning(self):
         """What the screen says about the flash: None while there is room, else an instruction."""
@@ -158,6 +180,8 @@ class Panel:
                         board.log("link write failed: %s" % e)
                         break
         now = self.uptime.now()
+        self._session_clock(now)
+        self._send_live()
         if self.pairing_code is not None:
             self.pairing.window_open(now)  # an expired code leaves the screen
         if self.player is not None:
@@ -175,6 +199,25 @@ class Panel:
                 screen.show(self)
             if hasattr(screen, "tick"):
                 screen.tick(now)
+
+
+    def _session_clock(self, now):
+        # A sealed session ends once its host is silent for IDLE_MS, or is no longer authenticated
+        # (unpaired, forgotten at the panel): then no live copy goes to whoever holds the link.
+        r = self.responder
+        if r.channel is None:
+            self._sealed_by = None
+            return
+        if r.channel is not self._sealed_by or r.opened != self._opened:
+            self._sealed_by = r.channel
+            self._opened = r.opened
+            self.heard_at = now
+        if self.pairing.authed_host is None:
+            self.board.log("session ended: host no longer authenticated")
+            r.end_session()
+        elif now - self.heard_at >= IDLE_MS:
+            self.board.log("session ended: no authentic frame for %d s" % (IDLE_MS // 1000))
+            r.end_session()
 
 
 def run(board, screen=None, script=None, speed=1):

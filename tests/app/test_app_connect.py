@@ -93,6 +93,8 @@ def test_unpaired_then_pair_by_typing_the_code_then_sync(tmp_path, panel):
             await pilot.press("s")
             await until(pilot, lambda: "Sync failed: This workstation is not paired" in screen_text(app),
                         what="unpaired sync error")
+            assert "first open pairing on the panel" in screen_text(app)  # the nurse is told where pairing starts
+            panel.open_pairing()  # the nurse at the table taps Pair a host
             await pilot.press("p")
             await until(pilot, lambda: type(app.screen).__name__ == "PairCodeDialog", what="code dialog")
             code = panel.pairing_code()

@@ -3,7 +3,7 @@
 # panel/app.py calls show(panel) when the link, pairing or case state changes,
 # tap(x, y) for each press and tick(now) every turn of the loop; the UI paints what
 # became dirty at most every PAINT_MS (a board's bus is the bottleneck) and at once
-# after a tap. A pairing code takes the screen while it is valid. Events recorded
+# after a tap. A pairing code shows only on the pairing screen someone opened. Events recorded
 # without a tap (the scripted player, timer alerts) refresh the screen on top.
 
 import gc
@@ -38,11 +38,8 @@ class TouchUI:
             self._start(panel)
         ui = self.ui
         top = ui.top()
-        is_pairing = top is not None and top.__module__.endswith(".pairing")
-        if panel.pairing_code and not is_pairing:
-            ui.push("pairing")
-        elif is_pairing:
-            top.refresh()
+        if top is not None and top.__module__.endswith(".pairing"):
+            top.refresh()  # a host's code shows only where someone opened pairing: never over another screen
         ui.status.update()
         ui.flush()
 

@@ -18,6 +18,9 @@ def explain(error: BaseException, port: str | None) -> str:
             return ("The panel does not know this workstation (it was unpaired or paired again elsewhere). "
                     "Pair again (p) with the code the panel shows.")
         if error.code == E_PAIRING:
+            if "not open" in error.reason:
+                return ("Pairing is not open on the panel. Tap Pair a host on the panel first, then pair again "
+                        "(p) within 2 minutes.")
             return f"The panel refused the pairing: {error.reason}. Check the code on the panel and pair again (p)."
         if error.code == E_LOCKED:
             return f"The panel is locked after too many wrong codes: {error.reason}."
