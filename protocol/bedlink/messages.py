@@ -142,13 +142,15 @@ SINCE = {}
 for _name in REPLY:
     SINCE[_name] = 1 if _name in ("hello", "ping") else 2
 
-# The lowest session version in which the panel answers each request (E_VERSION below it):
-# from version 3 on, everything past the handshake and ping needs a session that can seal
-# its messages (bedlink.seal), so a v1 or v2 session keeps hello and ping only.
+# The lowest session version in which the panel answers a request (E_VERSION below it): from
+# version 3 on, everything past the handshake and ping needs a session that can seal its
+# messages (bedlink.seal), so a v1 or v2 session keeps hello and ping only.
 SEALED_FROM = 3
-NEEDS = {}
-for _name in REPLY:
-    NEEDS[_name] = 1 if _name in ("hello", "ping") else SEALED_FROM
+
+
+def needs(name):
+    """The lowest session version in which the panel answers request `name`."""
+    return 1 if name == "hello" or name == "ping" else SEALED_FROM
 
 # Requests answered before authentication (plain frames); every other one only in a sealed
 # session. Once sealed, a session refuses the four that authenticate (say hello to start over).

@@ -15,8 +15,8 @@
 # reflected back to its sender. ctr stays below 2**30 (a board's small int); an end that
 # has sealed 2**30 - 1 frames seals no more and the session must start again.
 #
-# 96-bit tags (protocol/README.md §6 says why): 17 bytes a frame in all. No I/O, no
-# allocation beyond the frame itself; two SHA-256 runs a frame (hmac256.digest_padded).
+# 96-bit tags (protocol/README.md §6 says why): 17 bytes a frame in all. No I/O; sealing
+# allocates the sealed payload once (a bytearray) and runs SHA-256 twice (hmac256.digest_padded).
 
 from bedlink import hmac256
 from bedlink.errors import E_AUTH, ProtocolError
@@ -71,13 +71,22 @@ class Channel:
         return hmac256.digest_padded(self._inner, self._outer, (direction, head, message))[:TAG_LEN]
 
     def seal(self, message):
-        """The sealed payload carrying `message` (msgpack bytes) with the next ctr."""
+        """The sealed payload (a bytearray) carrying `message` (msgpack bytes) with the next ctr."""
         n = self.sent + 1
         if n > CTR_MAX:
             raise ProtocolError(E_AUTH, "session counter used up: authenticate again")
         self.sent = n
-        head = bytes((MARK, n >> 24, (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF))
-        return head + bytes(message) + self._tag(self.side, head, message)
+        m = len(message)
+        out = bytearray(OVERHEAD + m)  # one allocation: the frame's payload, filled in place
+        out[0] = MARK
+        out[1] = n >> 24
+        out[2] = (n >> 16) & 0xFF
+        out[3] = (n >> 8) & 0xFF
+        out[4] = n & 0xFF
+        mv = memoryview(out)
+        mv[HEAD:HEAD + m] = message
+        mv[HEAD + m:] = self._tag(self.side, mv[:HEAD], message)
+        return out
 
     def open(self, payload):
         """The message inside a sealed payload from the other end; ProtocolError(E_AUTH) unless it is

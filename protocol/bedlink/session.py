@@ -197,7 +197,7 @@ class Responder:
                 fn = self.handlers.get(name)
                 if fn is None:
                     raise ProtocolError(E_UNKNOWN_TYPE, "'%s' is not a request the panel answers" % name)
-                need = messages.NEEDS[name]
+                need = messages.needs(name)
                 if need > 1 and self.version < need:
                     raise ProtocolError(E_VERSION, "'%s' needs a session of protocol version %d: say hello"
                                         % (name, need))
