@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bedlink.errors import E_AUTH, E_LOCKED, E_PAIRING
-from bedside.link import LinkError, PanelError
+from bedside.link import LinkError, PanelError, SessionEnded
 from bedside.pairing import NotPairedError, PairingError, PanelProofError
 
 SAFE = "Nothing is lost: the panel keeps every event until this workstation has stored it."
@@ -31,6 +31,9 @@ def explain(error: BaseException, port: str | None) -> str:
         return f"The device on {where} could not prove it is the panel it claims to be: {text}. Nothing was read."
     if isinstance(error, PairingError):
         return text
+    if isinstance(error, SessionEnded):
+        return (f"The panel ended this workstation's session ({text}): it had heard nothing for a minute, or "
+                f"another host opened the port. Connect or sync again to start a new one. {SAFE}")
     if isinstance(error, LinkError):
         if "cannot open" in text:
             return (f"No serial port at {where}: check the cable and choose the panel's port "
