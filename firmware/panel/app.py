@@ -200,7 +200,6 @@ class Panel:
             if hasattr(screen, "tick"):
                 screen.tick(now)
 
-
     def _session_clock(self, now):
         # A sealed session ends once its host is silent for IDLE_MS, or is no longer authenticated
         # (unpaired, forgotten at the panel): then no live copy goes to whoever holds the link.
