@@ -1,4 +1,4 @@
-# protocol/gen_vectors.py — generates the golden test vectors of the bedlink wire contract, v1.
+# protocol/gen_vectors.py — generates the golden test vectors of the bedlink wire contract, v1 to v3.
 #
 # Run from the repository root (or `make vectors`):
 #   .venv/bin/python protocol/gen_vectors.py             rewrite protocol/vectors/*.jsonl
@@ -50,8 +50,11 @@ from bedlink import errors, framing, messages, mpack  # noqa: E402
 from bedlink.errors import ProtocolError  # noqa: E402
 
 MAX = framing.DEFAULT_MAX_PAYLOAD  # 1024
-FILES = ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl")
-# Version 1's files stay byte-identical: version 2 adds messages and changes no v1 byte.
+FILES = ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl", "v3.jsonl", "v3-negative.jsonl",
+         "v3-panel.jsonl")
+# Version 1's files stay byte-identical: version 2 adds messages and changes no v1 byte; version 3
+# seals the messages of an authenticated session and changes no message's bytes
+# (gen_vectors_v3.py writes its files).
 
 
 def hx(b):
@@ -620,8 +623,12 @@ def build():
     """Return {file name: file bytes} for every vector file."""
     positive = message_vectors() + frame_vectors() + stream_vectors() + msgpack_vectors()
     negative = frame_negatives() + message_negatives() + msgpack_negatives()
-    return {"v1.jsonl": dumps(positive), "v1-negative.jsonl": dumps(negative),
-            "v2.jsonl": dumps(message_vectors(MESSAGES_V2)), "v2-negative.jsonl": dumps(message_negatives_v2())}
+    from gen_vectors_v3 import build_v3
+
+    out = {"v1.jsonl": dumps(positive), "v1-negative.jsonl": dumps(negative),
+           "v2.jsonl": dumps(message_vectors(MESSAGES_V2)), "v2-negative.jsonl": dumps(message_negatives_v2())}
+    out.update(build_v3())
+    return out
 
 
 def _names(data):

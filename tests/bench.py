@@ -9,8 +9,9 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
   firmware runs from a board's flash (budget: 128 KB for the whole
   scenario, which grows as features land);
 - link: request/response round trips per second through pyserial and the pty, and
-  wire bytes per payload byte for pings of several sizes (budget: <= 1.10 in bulk);
-- sync of 20 cases of 200 events from the simulated panel: wire bytes / payload
+  wire bytes per payload byte for pongs of several sizes, plain and sealed (budget: <= 1.10 in bulk);
+- sync of 20 cases of 200 events from the simulated panel, every frame sealed after
+  authentication (protocol v3): wire bytes / payload
   bytes (payload = the journalled events' bytes), round trips per case (budget <= 3),
   the sync time at 115200 baud computed from the wire bytes (10 bits a byte) and the
   round trips (each costing the panel's measured turnaround), and the share of the
@@ -96,6 +97,7 @@ def prepared_panel(tmp: Path) -> tuple[bytes, HostStore]:
         while "script played" not in sim.log_text():
             sim.check_alive()
             time.sleep(0.1)
+        sim.open_pairing()
         with PanelLink(sim.port) as link:
             pair(link, hosts, lambda _d: sim.pairing_code())
         return (tmp / "prep" / "flash.img").read_bytes(), hosts
@@ -167,6 +169,7 @@ def whole_firmware_fits(heap_kb: int, tmp: Path) -> bool:
                 if "refused" in sim.log_text() or time.monotonic() > deadline:
                     return False
                 time.sleep(0.05)
+            sim.open_pairing()
             with PanelLink(sim.port) as link:
                 pair(link, hosts, lambda _d: sim.pairing_code())
             store = Store(f"sqlite:///{run / 'host.db'}")
@@ -246,9 +249,13 @@ def panel_ui_figures() -> None:
                   f"(a {image.stat().st_size:,}-byte ROMFS image here, not counted)", kb)
 
 
-def wire_ratio(data_len: int) -> float:
-    payload = messages.encode("pong", 1, {"data": bytes(range(256))[:data_len] or b"", "rx_frames": 1, "rx_dropped": 0})
-    return len(encode_frame(payload)) / len(payload)
+def wire_ratio(data_len: int, sealed: bool = False) -> float:
+    """Wire bytes per message byte of a pong; sealed: as in an authenticated session (protocol v3, 17 bytes more)."""
+    from bedlink import seal
+
+    message = messages.encode("pong", 1, {"data": bytes(range(256))[:data_len] or b"", "rx_frames": 1, "rx_dropped": 0})
+    payload = seal.Channel(bytes(32), seal.PANEL).seal(message) if sealed else message
+    return len(encode_frame(payload)) / len(message)
 
 
 def main() -> int:
@@ -267,7 +274,8 @@ def main() -> int:
     rate = round_trips()
     print(f"link round trips through pyserial + pty: {rate:,.0f} per second")
     for n in (0, 16, 64, 256):
-        print(f"wire bytes / payload bytes, pong with {n} data bytes: {wire_ratio(n):.3f}")
+        print(f"wire bytes / payload bytes, pong with {n} data bytes: {wire_ratio(n):.3f} plain, "
+              f"{wire_ratio(n, sealed=True):.3f} sealed (v3, after authentication)")
     sync_figures()
     with tempfile.TemporaryDirectory() as tmpdir:
         kb = heap.smallest(lambda n: whole_firmware_fits(n, Path(tmpdir)), 32, 512)

@@ -40,7 +40,7 @@ def test_panel_sim_prints_its_port_serves_hello_and_cleans_up(tmp_path):
         res = bedside("hello", "--port", port, "--json")
         assert res.returncode == 0, res.stderr
         reply = json.loads(res.stdout)
-        assert reply["version"] == 2 and reply["device_id"].startswith("sim-")
+        assert reply["version"] == 3 and reply["device_id"].startswith("sim-")
         res = bedside("connect", "--port", port)
         assert res.returncode == 0 and res.stdout.startswith(f"panel {reply['device_id']}: firmware ")
         res = bedside("ping", "--port", port, "--count", "3")
@@ -67,9 +67,11 @@ def test_commands_that_talk_to_a_paired_panel_say_plainly_when_its_port_is_missi
 
 
 def test_demo_runs_the_simulated_panel_end_to_end(tmp_path):
-    res = bedside("demo", "--headless", "--speed", "5000", "--db", f"sqlite:///{tmp_path / 'demo.db'}", timeout=120)
+    # 500 x: the 69-minute case plays in about 8 s, time for the demo to open pairing, pair and authenticate first
+    res = bedside("demo", "--headless", "--speed", "500", "--db", f"sqlite:///{tmp_path / 'demo.db'}", timeout=120)
     assert res.returncode == 0, res.stderr
-    assert "firmware" in res.stdout and "protocol v2" in res.stdout
+    assert "firmware" in res.stdout and "protocol v3" in res.stdout
+    assert "pairing opened on the panel" in res.stdout
     assert "the panel shows pairing code" in res.stdout and "paired with sim-" in res.stdout
     assert "close" in res.stdout  # the last event of the case, seen live
     assert "synced: 1 case(s), 59 events stored" in res.stdout

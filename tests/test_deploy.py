@@ -53,7 +53,8 @@ def test_the_mpremote_command_copies_each_file_into_its_directory_then_resets(dr
         else:
             groups[-1].append(word)
     assert groups[0] == [] and groups[-1] == ["reset"]
-    for words in groups[1:-1]:
+    assert groups[-2] == ["mip", "install", "usb-device-cdc"]  # the USB port with DTR (boards/pico2.py)
+    for words in groups[1:-2]:
         assert words[:2] == ["fs", "cp"], words
         for src in words[2:-1]:
             sent[str(Path(src).relative_to(out))] = words[-1]
@@ -97,6 +98,8 @@ def test_the_freeze_manifest_holds_the_modules_a_deploy_copies():
             assert p.exists(), p
             frozen.add(str((p.relative_to(base.parent)).with_suffix(".mpy")))
 
-    env = {"include": lambda path: None, "package": package, "module": None}
+    required = []
+    env = {"include": lambda path: None, "package": package, "module": None, "require": required.append}
     exec(compile(manifest.read_text(), str(manifest), "exec"), env)
     assert frozen == _expected() - {"main.py"}
+    assert tuple(required) == deploy.PACKAGES  # what a deploy installs with mip is frozen in a build

@@ -41,7 +41,7 @@ def sim(tmp_path):
 def test_handshake_reports_the_panel(sim):
     with PanelLink(sim.serial) as link:
         reply = link.hello()
-    assert reply["version"] == 2
+    assert reply["version"] == 3
     assert reply["firmware"] == FIRMWARE_VERSION
     assert reply["content"] == CONTENT_VERSION
     assert reply["max_frame"] == 1024
@@ -92,7 +92,7 @@ def test_request_missing_a_field_is_refused_by_name(sim):
         [(name, seq, fields)] = send_raw(sim, link, {0: 1, 1: 7, 2: 1})  # hello without vmax
         assert (name, seq, fields["code"]) == ("error", 7, E_SHAPE)
         assert "vmax" in fields["reason"]
-        assert link.hello()["version"] == 2  # the session goes on
+        assert link.hello()["version"] == 3  # the session goes on
 
 
 def test_host_gone_costs_no_cpu_and_a_new_host_is_served(sim):
@@ -107,7 +107,7 @@ def test_host_gone_costs_no_cpu_and_a_new_host_is_served(sim):
     assert busy < 0.25, f"firmware used {busy:.0%} of a core with no host"
     assert "host gone" in sim.log_text()
     with PanelLink(sim.port) as link:
-        assert link.hello()["version"] == 2
+        assert link.hello()["version"] == 3
         assert link.ping(b"back")["data"] == b"back"
 
 

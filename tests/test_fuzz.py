@@ -13,7 +13,9 @@ on the device: 0. Covers:
     the one allocated at start and never grows; and after the junk a 0x00, a hello
     and a ping still get their hello_reply and pong. The same again after a real
     pairing and authentication, with two cases in the journal, so that set_time,
-    list_cases, pull, ack, list_anchors and profile meet hostile fields too.
+    list_cases, pull, ack, list_anchors and profile meet hostile fields too: protocol v3
+    seals every frame of an authenticated session, so the host's side here seals each good
+    frame of the hostile stream (damaged ones stay damaged) and opens the sealed answers.
   - CPython: the whole corpus of tests/fuzz_corpus.py through Panel.step() on the
     fake board's link, every byte the panel writes checked the same way.
   - MicroPython, the real firmware (bedside.sim.PanelSim behind a pty, pyserial):
@@ -25,8 +27,8 @@ on the device: 0. Covers:
     free after gc.collect()) is within HEAP_SLACK of its value before the corpus, and
     the panel's log holds no traceback; and every answer is the one bedlink on CPython
     gives to the same bytes (type, seq, error code). The firmware runs with the board's
-    heap (BUDGET_HEAP). Then the authenticated corpus, twice, after a real pairing, with
-    two played cases on the simulated flash.
+    heap (BUDGET_HEAP). Then the authenticated corpus, twice, after a real pairing (opened
+    at the panel) with two played cases on the simulated flash, every frame sealed.
   - Pinned cases: the hostile inputs nearest an edge, by name, and the one finding so far:
     repeated set_time grew the heap (one anchor each), now bounded.
 Numbers: max payload 1024 and the 256-byte read buffer (panel.app); the minimum max
@@ -48,7 +50,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fuzz_corpus as fc
-from bedlink import errors, messages
+from bedlink import errors, messages, seal
 from bedlink import pairing as crypto
 from bedlink.errors import ProtocolError
 from bedlink.framing import FrameDecoder, encode_frame
@@ -105,7 +107,7 @@ def request(name, seq, fields=None):
     return encode_frame(messages.encode(name, seq, fields or {}))
 
 
-HELLO2 = {"vmin": 1, "vmax": 2, "max_frame": MAX_PAYLOAD}
+HELLO2 = {"vmin": 1, "vmax": 3, "max_frame": MAX_PAYLOAD}  # a session that can authenticate (v3)
 
 
 # ---- what every answer must be ------------------------------------------------------------------------------
@@ -119,7 +121,9 @@ def check_frame(frame, limit=MAX_PAYLOAD):
     [payload] = FrameDecoder(MAX_PAYLOAD).feed(frame)
     assert type(payload) is bytes, f"the panel sent a bad frame: {payload}"
     assert len(payload) <= limit, f"a payload of {len(payload)} bytes to a host that accepts {limit}"
-    name, seq, fields = messages.decode(payload)  # raises on anything but a catalogue message
+    sealed = seal.is_sealed(payload)
+    message = seal.message_of(payload) if sealed else payload  # the tags: tests/portable/test_seal.py
+    name, seq, fields = messages.decode(message)  # raises on anything but a catalogue message
     assert name in PANEL_SENDS, name
     if name == "error":
         check_error(fields)
@@ -202,6 +206,20 @@ def _ask(panel, host, name, fields):
     return rfields
 
 
+def sealed(channel, stream):
+    """`stream` as a host in a sealed session sends it: each good frame's payload sealed under `channel`,
+    in order (damaged frames, and a partial one at the end, as they are: they never reach the seal)."""
+    out = bytearray()
+    pieces = stream.split(b"\x00")
+    for piece in pieces[:-1]:
+        got = FrameDecoder(1 << 17).feed(piece + b"\x00")
+        if got and type(got[0]) is bytes:
+            out += fc.frame(channel.seal(got[0]))
+        else:
+            out += piece + b"\x00"
+    return bytes(out + pieces[-1])
+
+
 @pytest.fixture(scope="module")
 def paired_template(tmp_path_factory):
     """(storage root, key, case ids): a panel that paired HOST_ID and played a closed and an open case."""
@@ -210,6 +228,7 @@ def paired_template(tmp_path_factory):
     host = Requester(4096)
     _ask(panel, host, "hello", HELLO2)
     nonce = b"\x5a" * crypto.NONCE_LEN
+    panel.pairing.arm(panel.uptime.now())  # someone at the panel opened pairing
     challenge = _ask(panel, host, "pair_start", {"host_id": HOST_ID, "host_name": "fuzz", "host_nonce": nonce})
     key = crypto.derive_key(panel.pairing_code, HOST_ID, FuzzBoard.device_id, nonce, challenge["panel_nonce"])
     _ask(panel, host, "pair_confirm", {"proof": crypto.host_proof(key, nonce, challenge["panel_nonce"])})
@@ -223,7 +242,7 @@ def paired_template(tmp_path_factory):
 
 
 def authed_panel(template, root):
-    """A Panel on a copy of the template's flash, its host authenticated in a v2 session."""
+    """(panel, host): a Panel on a copy of the template's flash, its host authenticated in a sealed v3 session."""
     shutil.copytree(template[0], root, dirs_exist_ok=True)
     panel = Panel(FuzzBoard(root))
     host = Requester(4096)
@@ -232,8 +251,9 @@ def authed_panel(template, root):
     challenge = _ask(panel, host, "auth_start", {"host_id": HOST_ID, "host_nonce": nonce})
     mac = crypto.host_mac(template[1], nonce, challenge["panel_nonce"], FuzzBoard.device_id)
     _ask(panel, host, "auth", {"mac": mac})
-    assert panel.pairing.authed_host == HOST_ID
-    return panel
+    host.start_sealing(crypto.session_key(template[1], nonce, challenge["panel_nonce"], FuzzBoard.device_id))
+    assert panel.pairing.authed_host == HOST_ID and panel.responder.sealed
+    return panel, host
 
 
 # ---- Hypothesis: hostile streams, cut anywhere -----------------------------------------------------------------
@@ -277,9 +297,9 @@ def test_responder_survives_hostile_streams(stream, cuts):
 @given(seed=seeds, n=st.integers(1, 12), extra=st.lists(junk_item, max_size=3).map(b"".join), cuts=cuts)
 def test_authenticated_responder_survives_hostile_requests(paired_template, seed, n, extra, cuts):
     with tempfile.TemporaryDirectory(prefix="bedside-fuzz-") as root:
-        panel = authed_panel(paired_template, root)
+        panel, host = authed_panel(paired_template, root)
         rng = random.Random(seed)
-        stream = b"".join(fc.authed_frame(rng, paired_template[2]) for _ in range(n)) + extra
+        stream = sealed(host.channel, b"".join(fc.authed_frame(rng, paired_template[2]) for _ in range(n))) + extra
         got = feed_like_the_app(panel, stream, cuts)
         for frames in got:  # a pull's answer: events frames of one seq that follow on, the last marked
             if len(frames) > 1:
@@ -365,10 +385,10 @@ def test_pinned(tmp_path, what, stream, want):
 def test_repeated_set_time_does_not_grow_the_panels_state(paired_template, tmp_path):
     """Found by this file's authenticated corpus: every set_time kept one more time anchor in RAM and on
     flash, so a host repeating it grew the heap without bound. Now a boot keeps a bounded few."""
-    panel = authed_panel(paired_template, str(tmp_path))
+    panel, host = authed_panel(paired_template, str(tmp_path))
 
     def set_times(first, n):
-        stream = b"".join(request("set_time", i, {"wall_ms": 1_797_000_000_000 + i}) for i in range(first, first + n))
+        stream = b"".join(host.request("set_time", {"wall_ms": 1_797_000_000_000 + i})[1] for i in range(first, first + n))
         assert {frames[0][0] for frames in feed_like_the_app(panel, stream, [RX_CHUNK])} == {"time_set"}
         return len(panel.journal.anchors())
 
@@ -386,7 +406,7 @@ class Wire:
         self.sim = sim
         self.serial = sim.serial
         self.serial.write_timeout = PROBE_TIMEOUT  # a panel that stops reading fails the write, not the run
-        self.host = Requester(MAX_PAYLOAD)
+        self.host = Requester(MAX_PAYLOAD)  # seals and opens once authenticated (its channel)
         self.mirror = FrameDecoder(MAX_PAYLOAD)  # what the panel's decoder should count for the same bytes
         self.sent = bytearray()  # every byte sent, to replay on CPython
         self.messages = []
@@ -431,14 +451,24 @@ class Wire:
             time.sleep(0.002)
         pytest.fail(f"no answer to {what} in {PROBE_TIMEOUT} s; the panel's log:\n{self.sim.log_text()[-3000:]}")
 
+    def frame(self, name, seq, fields=None):
+        """A request's frame, sealed once the session is (the host's channel)."""
+        payload = messages.encode(name, seq, fields or {})
+        ch = self.host.channel
+        return encode_frame(ch.seal(payload) if ch is not None else payload)
+
     def probe(self, tag):
         """A 0x00 (ending whatever partial frame is left) and a ping: its pong's fields, once it is back.
 
-        The panel answers in order, so once the pong is here every earlier answer is too.
+        The panel answers in order, so once the pong is here every earlier answer is too. In a sealed
+        session that the panel has ended, the answer is a plain E_AUTH (and the host's channel is gone).
         """
         self.seq += 1
-        self.send(b"\x00" + request("ping", self.seq, {"data": tag}))
-        return self.wait(lambda m: m[0] == "pong" and m[2].get("data") == tag, "ping %r" % tag)[2]
+        seq = self.seq
+        start = len(self.messages)
+        self.send(b"\x00" + self.frame("ping", seq, {"data": tag}))
+        return self.wait(lambda m: (m[0] == "pong" and m[2].get("data") == tag) or (m[0] == "error" and m[1] == seq),
+                         "ping %r" % tag, start)[2]
 
     def request(self, name, fields=None, sync=True):
         """Send one request once every earlier answer is in; return its one answer (name, seq, fields).
@@ -450,7 +480,7 @@ class Wire:
         start = len(self.messages)
         self.seq += 1
         seq = self.seq
-        self.send(request(name, seq, fields))
+        self.send(self.frame(name, seq, fields))
         return self.wait(lambda m: m[1] == seq, name, start)
 
     def check_all(self, one_answer_each=True):
@@ -487,10 +517,10 @@ def cpython_answers(stream):
         return [f for frames in feed_like_the_app(Panel(FuzzBoard(root)), stream, [RX_CHUNK]) for f in frames]
 
 
-def replay(wire, items, between=None):
+def replay(wire, items, between=None, seal_items=False):
     t0 = time.monotonic()
     for i, item in enumerate(items):
-        wire.send(item)
+        wire.send(sealed(wire.host.channel, item) if seal_items else item)
         if i % PROBE_EVERY == PROBE_EVERY - 1:
             if between is not None:
                 between()
@@ -500,7 +530,9 @@ def replay(wire, items, between=None):
 
 def finish(sim, wire, base):
     """The panel after a replay: alive, answering, its heap where it was, no traceback in its log."""
-    assert wire.request("hello", HELLO2)[0] == "hello_reply"
+    wire.probe(b"before the last hello")
+    wire.host.end_session()  # a hello starts a new session, plain
+    assert wire.request("hello", HELLO2, sync=False)[0] == "hello_reply"
     end = wire.probe(b"end")
     assert sim.alive()
     assert base - end["heap_free"] <= HEAP_SLACK, f"heap_free fell from {base} to {end['heap_free']}"
@@ -548,30 +580,35 @@ def test_firmware_survives_the_authenticated_corpus(tmp_path):
         try:
             wire.send(b"\x00")
             device_id = wire.request("hello", HELLO2)[2]["device_id"]
+            sim.open_pairing()
             ex = PairingExchange(hosts, device_id)
             challenge = wire.request("pair_start", ex.start_fields())[2]
             ex.finish(wire.request("pair_confirm", ex.confirm_fields(challenge, sim.pairing_code()))[2])
 
             def authenticate():
-                if wire.request("list_anchors", {"start": 0xFFFF})[0] == "anchors":
+                wire.probe(b"check %d" % wire.seq)  # every earlier answer is in (an E_AUTH ends the channel)
+                if wire.host.sealed and wire.request("list_anchors", {"start": 0xFFFF}, sync=False)[0] == "anchors":
                     return  # still authenticated
+                wire.host.end_session()
                 wire.request("hello", HELLO2, sync=False)
                 auth = AuthExchange(hosts, device_id)
                 reply = wire.request("auth_start", auth.start_fields(), sync=False)
                 assert reply[0] == "auth_challenge", reply
                 auth.finish(wire.request("auth", auth.answer_fields(reply[2]), sync=False)[2])
+                wire.host.start_sealing(auth.session_key())
 
             wire.request("hello", HELLO2)  # not authenticated yet: authenticate() finds out
             authenticate()
             ids = [row[0] for row in wire.request("list_cases", {"start": 0})[2]["cases"]]
             assert len(ids) == 2
             items = fc.authed_corpus(case_ids=ids)
-            replay(wire, items, authenticate)  # the first pass: profiles stored, cases indexed
+            replay(wire, items, authenticate, seal_items=True)  # the first pass: profiles stored, cases indexed
+            wire.host.end_session()
             wire.request("hello", HELLO2)
             base = wire.probe(b"before")["heap_free"]
             authenticate()
             start = len(wire.messages)
-            took = replay(wire, items, authenticate)  # the same again: the state it keeps is already there
+            took = replay(wire, items, authenticate, seal_items=True)  # the same again: its state already kept
             set_times = sum(1 for m in wire.messages[start:] if m[0] == "time_set")
             end = finish(sim, wire, base)
             wire.check_all(one_answer_each=False)  # a pull has several frames

@@ -67,7 +67,9 @@ def store(tmp_path):
 
 
 def pair(store, panel, now=1000, code=None):
+    """Pair store's host with the panel: someone at the panel opens pairing first (arm)."""
     ex = PairingExchange(store, DEVICE)
+    panel.arm(now)
     start = panel.pair_start(**ex.start_fields(), now=now)
     confirm = panel.pair_confirm(**ex.confirm_fields(start, code or panel.screen.code), now=now)
     ex.finish(confirm)
@@ -79,6 +81,7 @@ def authenticate(store, panel, now=2000):
     start = panel.auth_start(**ex.start_fields(), now=now)
     reply = panel.auth(**ex.answer_fields(start), now=now)
     ex.finish(reply)
+    assert ex.session_key() == panel.take_session_key()  # both ends hold the same session key
     return ex
 
 
@@ -112,6 +115,8 @@ def test_key_proofs_and_macs_follow_the_written_definitions():
         "host_mac": py_hmac(k, b"auth-host" + pn + hn + device_id.encode()),
         "panel_mac": py_hmac(k, b"auth-panel" + hn + pn + device_id.encode()),
     }
+    sk = py_hmac(k, b"bedside-session-v3" + hn + pn + device_id.encode())
+    assert crypto.session_key(k, hn, pn, device_id) == sk
     assert crypto.host_proof(k, hn, pn) == expect["host_proof"]
     assert crypto.panel_proof(k, hn, pn) == expect["panel_proof"]
     assert crypto.host_mac(k, hn, pn, device_id) == expect["host_mac"]
@@ -219,6 +224,7 @@ def test_full_exchange_pairs_and_authenticates_both_ways(store, panel):
 
 def test_a_mistyped_code_stores_nothing_and_the_right_one_then_pairs(store, panel):
     ex = PairingExchange(store, DEVICE)
+    panel.arm(1000)
     start = panel.pair_start(**ex.start_fields(), now=1000)
     wrong = "%06d" % ((int(panel.screen.code) + 1) % 1000000)
     with pytest.raises(ProtocolError) as e:

@@ -40,6 +40,7 @@ def panel(tmp_path_factory):
             assert time.monotonic() < deadline, sim.log_text()
             time.sleep(0.05)
         hosts = HostStore(tmp / "host.json", host_name="fault test")
+        sim.open_pairing()
         with PanelLink(sim.port) as link:
             pair(link, hosts, lambda _d: sim.pairing_code())
         yield sim, hosts
@@ -114,6 +115,7 @@ def paired_flash(tmp_path_factory):
             assert time.monotonic() < deadline, sim.log_text()
             time.sleep(0.05)
         hosts = HostStore(tmp / "host.json", host_name="cut test")
+        sim.open_pairing()
         with PanelLink(sim.port) as link:
             pair(link, hosts, lambda _d: sim.pairing_code())
         image = (tmp / "panel" / "flash.img").read_bytes()

@@ -87,6 +87,24 @@ def test_every_tappable_widget_is_a_gloved_finger_target(walk):
     assert not small, small
 
 
+def test_a_host_asking_to_pair_gets_a_code_only_where_pairing_was_opened_at_the_panel(walk):
+    # Found (issue 11): a host's pair_start took the screen over mid-case. The walkthrough asks on the runner
+    # (refused, the runner stays), on the pairing screen opened by a tap (the code and the host's name show:
+    # the golden pairing-code image), on home after leaving that screen (refused again), and in safe mode on the
+    # pairing screen opened from the safe screen (a workstation never paired can still take the cases off).
+    _out, log = walk
+    asked = [(e["screen"], e["pairing_request"].split(":")[0]) for e in log if "pairing_request" in e]
+    assert asked == [("runner", "refused"), ("pairing", "code shown"), ("home", "refused"), ("pairing", "code shown")]
+
+
+def test_the_simulators_press_for_pair_a_host_lands_on_that_button(walk):
+    from bedside.sim import PAIR_A_HOST
+
+    _out, log = walk
+    [(x, y, w, h)] = [t[1:] for t in _snaps(log)["home"]["targets"] if t[0] == "Pair a host"]
+    assert x <= PAIR_A_HOST[0] < x + w and y <= PAIR_A_HOST[1] < y + h
+
+
 @pytest.mark.parametrize("name", KEY_SCREENS)
 def test_key_screens_match_their_golden_images(walk, name):
     out, log = walk

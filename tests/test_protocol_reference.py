@@ -11,6 +11,8 @@ split at random points never make FrameDecoder raise, and a good frame after the
 (behind a 0x00) always decodes.
 Numbers come from the vector files (protocol/gen_vectors.py) and bedlink.framing
 (max payload 1024). Hypothesis runs are kept to ~200-300 examples.
+Version 3's seal (bedlink.seal) against CPython's hmac for random keys, counters, sides and messages: the
+layout and tag of protocol/README.md §6.3, written out here again.
 Run alone: .venv/bin/pytest tests/test_protocol_reference.py
 """
 
@@ -356,3 +358,23 @@ def test_hex_is_lower_case_ascii():
             v = json.loads(line)
             assert v["hex"] == v["hex"].lower()
             binascii.unhexlify(v["hex"])
+
+
+@SETTINGS
+@given(key=st.binary(min_size=32, max_size=32), ctr=st.integers(1, (1 << 30) - 1), host=st.booleans(),
+       message=st.binary(min_size=1, max_size=1100))  # a message is never empty (seal_no_message is refused)
+def test_seal_is_the_written_hmac_construction(key, ctr, host, message):
+    import hashlib
+    import hmac
+
+    from bedlink import seal
+
+    side = seal.HOST if host else seal.PANEL
+    head = b"\xc1" + ctr.to_bytes(4, "big")
+    want = head + message + hmac.new(key, side + head + message, hashlib.sha256).digest()[:12]
+    ch = seal.Channel(key, side)
+    ch.sent = ctr - 1
+    assert ch.seal(message) == want
+    other = seal.Channel(key, seal.PANEL if host else seal.HOST)
+    other.heard = ctr - 1
+    assert other.open(want) == message

@@ -56,6 +56,8 @@ def hosts(tmp_path):
 
 
 def paired(sim, hosts, store=None):
+    """Pair: someone at the panel opens pairing (the simulator's touch), then the host pairs with the code."""
+    sim.open_pairing()
     with PanelLink(sim.port) as link:
         return pair(link, hosts, lambda _device: sim.pairing_code(), store)
 
@@ -110,7 +112,7 @@ def test_a_broken_sync_resumes_from_the_checkpoint(panel, hosts, store):
 
 def test_an_unpaired_host_gets_nothing_but_the_handshake(panel):
     with PanelLink(panel.port) as link:
-        assert link.hello()["version"] == 2
+        assert link.hello()["version"] == 3
         assert link.ping(b"x")["data"] == b"x"
         for name, fields in (("list_cases", {"start": 0}), ("pull", {"case": "00000000", "start": 1, "window": 1}),
                              ("ack", {"case": "00000000", "upto": 1}), ("list_anchors", {"start": 0}),
@@ -153,6 +155,7 @@ def test_a_replayed_auth_answer_is_refused(panel, hosts):
 
 
 def test_wrong_codes_back_off_and_lock_out(panel, hosts):
+    panel.open_pairing()
     with PanelLink(panel.port, retries=0) as link:
         device_id = link.hello()["device_id"]
         exchange = PairingExchange(hosts, device_id)
@@ -185,7 +188,9 @@ def test_live_events_reach_an_authenticated_host(tmp_path, hosts, store):
 
 
 def test_power_cut_mid_case_then_the_open_case_resumes_and_syncs(tmp_path, hosts, store):
-    script = write(whih_case(), tmp_path / "case.jsonl")
+    steps = whih_case()
+    steps[0][0] = 5000 * 300  # the case opens 5 s after boot: pairing (opened at the panel) and auth come first
+    script = write(steps, tmp_path / "case.jsonl")
     sim = PanelSim(workdir=tmp_path / "panel", play=script, speed=300)
     sim.start()
     try:

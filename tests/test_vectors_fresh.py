@@ -15,7 +15,8 @@ import sys
 from conftest import ROOT
 
 GEN = ROOT / "protocol" / "gen_vectors.py"
-FILES = ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl")
+FILES = ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl", "v3.jsonl", "v3-negative.jsonl",
+         "v3-panel.jsonl")
 
 
 def run_gen(*args):

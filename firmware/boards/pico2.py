@@ -1,10 +1,15 @@
 # boards/pico2.py — the reference board: Raspberry Pi Pico 2 (RP2350, 520 KB SRAM, 4 MB flash)
 # with a 3.5" 480x320 ST7796S SPI display and XPT2046 resistive touch (hardware/README.md).
 #
-# link    USB CDC: the MicroPython REPL's own port (/dev/ttyACM0 on the host), used raw through
-#         sys.stdin.buffer / sys.stdout.buffer. Ctrl-C is switched off (micropython.kbd_intr(-1))
-#         so a 0x03 inside a frame is data; reads go a byte at a time while select.poll says a
-#         byte is waiting, because stdin.readinto blocks until its whole buffer is full
+# link    USB CDC (/dev/ttyACM0 on the host): a CDC interface of MicroPython's runtime USB device
+#         (machine.USBDevice with micropython-lib's usb-device-cdc, `make deploy` installs it) in
+#         place of the REPL's port, because it reports the host's DTR line: a host that closes
+#         the port drops DTR, and the panel ends the session (CdcLink). Without that package the
+#         REPL's own port is used raw through sys.stdin.buffer / sys.stdout.buffer (UsbLink): it
+#         reports no hang-up, and a session ends only by the panel's idle time. Ctrl-C is
+#         switched off (micropython.kbd_intr(-1)) so a 0x03 inside a frame is data; UsbLink reads
+#         a byte at a time while select.poll says a byte is waiting (stdin.readinto blocks until
+#         its whole buffer is full)
 # storage the littlefs (v2) filesystem MicroPython's rp2 port mounts at / on the internal flash
 #         (never FAT: the panel checks, and stops with a red screen on anything else); the panel's
 #         files live under /data, apart from the code
@@ -15,7 +20,7 @@
 #
 # Maintenance: hold BOOTSEL for half a second while the panel runs and the firmware stops between
 # two turns of its loop (nothing half-recorded: every event is on flash before it counts), turns
-# Ctrl-C back on and leaves the USB port to the REPL, for `make deploy`. Holding a finger on the
+# Ctrl-C back on and gives the USB port back to the REPL (the built-in CDC), for `make deploy`. Holding a finger on the
 # screen for a second while the panel starts (or starting without /data/touch.json) runs the touch
 # calibration; a drape resting on the glass does not reach the pressure threshold.
 
@@ -29,13 +34,15 @@ from boards.clock import Clock
 from drivers import touch as touchlib
 from drivers.st7796 import ST7796
 from drivers.xpt2046 import XPT2046
-from panel.board import LINK_DATA, LINK_IDLE, Stop
+from panel.board import LINK_DATA, LINK_GONE, LINK_IDLE, Stop
 
 DATA_ROOT = "/data"
 CAL_FILE = "/touch.json"  # under DATA_ROOT
 STOP_CHECK_MS = 250  # how often the link looks at the BOOTSEL button
 HOLD_TO_CALIBRATE_MS = 1000  # a press held this long at power-up asks for the touch calibration
 LOG_KEEP = 32
+WRITE_STALL_MS = 500  # a host that takes none of a frame for this long is not reading: the write fails
+DTR = 1  # bit 0 of the CDC line state the host sets (SET_CONTROL_LINE_STATE)
 
 
 class Maintenance(Stop):
@@ -106,6 +113,93 @@ class UsbLink:
                     raise OSError(5, "USB host not reading")  # EIO: no host on the port
                 continue
             sent += n
+
+
+class CdcLink:
+    """The host link over a USB CDC interface that reports the host's DTR line (usb.device.cdc.CDCInterface).
+
+    A host opening the port raises DTR and closing it drops DTR (pyserial, and the operating system
+    when the program holding the port dies); a drop, or the USB cable leaving (the interface no
+    longer open), is reported once as LINK_GONE and whatever that host left unread is dropped.
+    Data is read whatever DTR says: a host that never raises DTR still works, its session ending
+    only by the panel's idle time. The interface is set to timeout 0: readinto takes what is there.
+    """
+
+    def __init__(self, cdc, poller, ticks_ms, ticks_diff, stop=None):
+        self.cdc = cdc
+        self.poller = poller
+        self.ticks_ms = ticks_ms
+        self.ticks_diff = ticks_diff
+        self.stop = stop
+        self.checked = ticks_ms()
+        self.dropped = False  # DTR fell since the last poll
+        self.was_open = cdc.is_open()
+        cdc.set_line_state_cb(self._line_state)
+
+    def _line_state(self, state):
+        # Called by the USB stack for each SET_CONTROL_LINE_STATE: remember a drop until poll() reports it.
+        if not state & DTR:
+            self.dropped = True
+
+    def _hung_up(self):
+        up = self.cdc.is_open()
+        gone = self.dropped or (self.was_open and not up)
+        self.was_open = up
+        if gone:
+            self.dropped = False
+            buf = bytearray(64)
+            while self.cdc.readinto(buf):  # what the host that left sent last is answered to nobody
+                pass
+        return gone
+
+    def poll(self, timeout_ms):
+        if self.stop is not None and self.ticks_diff(self.ticks_ms(), self.checked) >= STOP_CHECK_MS:
+            self.checked = self.ticks_ms()
+            if self.stop():
+                raise Maintenance()
+        if self._hung_up():
+            return LINK_GONE
+        waiting = False
+        for _obj, ev in self.poller.ipoll(timeout_ms):
+            waiting = ev & 1  # select.POLLIN
+        if self._hung_up():  # the host left while we waited: what it sent is not answered
+            return LINK_GONE
+        return LINK_DATA if waiting else LINK_IDLE
+
+    def readinto(self, buf):
+        return self.cdc.readinto(buf) or 0  # None when nothing is waiting
+
+    def write(self, data):
+        mv = memoryview(data)
+        sent = 0
+        since = self.ticks_ms()
+        while sent < len(data):
+            n = self.cdc.write(mv[sent:]) or 0
+            if n:
+                sent += n
+                since = self.ticks_ms()
+            elif self.ticks_diff(self.ticks_ms(), since) >= WRITE_STALL_MS:
+                raise OSError(5, "USB host not reading")  # EIO: no host on the port
+
+
+def usb_cdc():
+    """The panel's CDC interface on the runtime USB device, in place of the REPL's port (on the board only)."""
+    import usb.device  # type: ignore[import-not-found]  # micropython-lib usb-device (no rp2 stubs)
+    from usb.device.cdc import CDCInterface  # type: ignore[import-not-found]
+
+    cdc = CDCInterface()
+    cdc.init(timeout=0, txbuf=512, rxbuf=256)
+    usb.device.get().init(cdc, builtin_driver=False)
+    return cdc
+
+
+def restore_repl():
+    """Give the USB port back to the REPL's built-in CDC (maintenance, or the firmware stopped)."""
+    try:
+        import usb.device  # type: ignore[import-not-found]
+    except ImportError:
+        return  # the REPL's port never left
+    usb.device.get().init(builtin_driver=True)
 
 
 def held(chip, clock, ms=HOLD_TO_CALIBRATE_MS):
@@ -202,10 +296,21 @@ def build(root=DATA_ROOT):
 
     clock = Clock()
     poller = select.poll()
-    poller.register(sys.stdin, select.POLLIN)
-    link = UsbLink(sys.stdin.buffer, sys.stdout.buffer, poller, clock.ticks_ms, clock.ticks_diff,
-                   rp2.bootsel_button)
+    try:
+        cdc = usb_cdc()
+    except ImportError:  # no usb-device-cdc on the board: the REPL's port, without hang-up (see the header)
+        cdc = None
+    link: CdcLink | UsbLink
+    if cdc is not None:
+        poller.register(cdc, select.POLLIN)
+        link = CdcLink(cdc, poller, clock.ticks_ms, clock.ticks_diff, rp2.bootsel_button)
+    else:
+        poller.register(sys.stdin, select.POLLIN)
+        link = UsbLink(sys.stdin.buffer, sys.stdout.buffer, poller, clock.ticks_ms, clock.ticks_diff,
+                       rp2.bootsel_button)
     board = Pico2Board(link, FlashStorage(root), clock)
+    if cdc is None:
+        board.log("usb-device-cdc missing: the link reports no hang-up (sessions end by idle time)")
     board.start_display()
     import vfs
 
@@ -236,6 +341,7 @@ def main(root=DATA_ROOT):
         board = build(root)
     except Exception as e:  # no littlefs, or a part missing: stop at the REPL (a reset would repeat it)
         micropython.kbd_intr(3)
+        restore_repl()
         print("bedside panel not started:", e)
         return
     try:
@@ -249,6 +355,7 @@ def main(root=DATA_ROOT):
         run(board, screen)
     except Maintenance:
         micropython.kbd_intr(3)
+        restore_repl()
         board.log("maintenance: BOOTSEL held, firmware stopped, REPL on USB")
         board.display.fill_rect(0, 0, board.display.width, board.display.height, 0x001F)  # blue
         return board

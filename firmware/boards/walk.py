@@ -14,7 +14,7 @@
 #   ["snap", "name"]        copy the display memory to OUTDIR/NN-name.rgb565, then paint the
 #                           whole screen and copy it to NN-name.full.rgb565: the two must be
 #                           equal (what the taps sent left no stale pixels)
-#   ["pairing_request"]     a host asks to pair: the code appears
+#   ["pairing_request"]     a host asks to pair: the code appears where pairing is open, else refused
 #   ["break_flash"]         the next flash write of the case fails (the fault screen)
 #   ["safe_mode", "why"]    the panel falls back to safe mode for that reason (the safe screen)
 #   ["expect", "module"]    stop with an error unless that screen is on top
@@ -189,8 +189,13 @@ def main(argv):
             log.write(json.dumps({"snap": name, "screen": ui.top().__module__.split(".")[-1],
                                   "title": ui.top().title, "targets": targets, "heap": gc.mem_alloc()}) + "\n")
         elif what == "pairing_request":
-            panel.pairing.pair_start("walk-host", "workstation", b"\x01" * 16, panel.uptime.now())
+            try:
+                panel.pairing.pair_start("walk-host", "workstation", b"\x01" * 16, panel.uptime.now())
+                answer = "code shown"
+            except Exception as e:  # ProtocolError: pairing is not open at the panel
+                answer = "refused: %s" % e
             panel.step(0)
+            log.write(json.dumps({"pairing_request": answer, "screen": ui.top().__module__.split(".")[-1]}) + "\n")
         elif what == "break_flash":
             log_obj = panel.keeper.case.log
             append = log_obj.append

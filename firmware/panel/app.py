@@ -13,6 +13,8 @@
 # words what is wrong, answers the workstation (pairing, sync) so every case can be taken
 # off, records nothing and deletes nothing (Journal safe=True). The main loop falls back to
 # safe mode too, instead of exiting into a reset loop, when it keeps failing.
+# A session ends on every hang-up the board's link reports (LINK_GONE), and a sealed
+# session also after IDLE_MS without an authentic frame from its host.
 
 import gc
 import os
@@ -40,6 +42,8 @@ RX_CHUNK = 256  # bytes read from the link at a time, one buffer allocated once
 FAIL_SAFE_AFTER = 20  # consecutive failed turns of the loop before the panel goes to safe mode
 BOOT_GUARD = 2  # starts in a row that never reached the main loop: the next one is in safe mode
 GUARD_FILE = "/bootguard"  # under the board's storage root: starts not yet completed (panel.atomic)
+IDLE_MS = 60000  # a sealed session that hears no authentic frame this long ends (hosts ping every 20 s)
+LIVE_QUEUE = 16  # live copies held for the next turn at most (beyond: dropped, the host pulls them)
 
 
 def reason_of(e):
@@ -100,6 +104,10 @@ class Panel:
         self.uptime = Uptime(board.clock)
         self.host_present = False
         self.touches = 0
+        self._sealed_by = None  # the seal.Channel the idle clock runs for
+        self._opened = 0  # the responder's count of authentic frames at the last turn
+        self.heard_at = 0  # uptime of the last authentic frame of the sealed session
+        self._live = []  # (case id, event) recorded this turn: their live copies go out next turn
         self.pairing_code = None
         self.safe = None  # why the panel runs in safe mode, in words; None when it runs normally
         self.boot = None
@@ -157,6 +165,7 @@ class Panel:
         handlers = self.service.handlers()
         handlers["ping"] = self._ping
         self.responder.handlers = handlers
+        self.service.start_sealing = self.responder.start_sealing
 
     def enter_safe(self, reason):
         """Run in safe mode from now on: the link and sync keep working, nothing is recorded or deleted."""
@@ -230,13 +239,28 @@ class Panel:
             self.screen.show(self)
 
     def _recorded(self, case_id, ev):
-        # An event is on flash: an authenticated host gets a live copy (it acks it like a pulled one).
-        if self.pairing is None or self.pairing.authed_host is None or self.responder.version < 2:
+        # An event is on flash: an authenticated host gets a live copy, sealed (it acks it like a pulled one),
+        # at the next turn, once the link has been looked at (_send_live).
+        if self.pairing is None or self.pairing.authed_host is None or not self.responder.sealed:
             return
-        try:
-            self.board.link.write(self.responder.push("events", self.service.live_frame_fields(case_id, ev)))
-        except Exception as e:  # the live copy is a courtesy: sync pulls whatever it missed
-            self.board.log("live push failed: %s" % e)
+        if len(self._live) < LIVE_QUEUE:
+            self._live.append((case_id, ev))
+
+    def _send_live(self):
+        # After this turn's look at the link: a host that hung up, or one that opened the port since, has
+        # ended the session, and the copies are dropped rather than sent to whoever holds the port now.
+        live = self._live
+        if not live:
+            return
+        self._live = []
+        if self.pairing is None or self.pairing.authed_host is None or not self.responder.sealed:
+            return
+        for case_id, ev in live:
+            try:
+                self.board.link.write(self.responder.push("events", self.service.live_frame_fields(case_id, ev)))
+            except Exception as e:  # the live copy is a courtesy: sync pulls whatever it missed
+                self.board.log("live push failed: %s" % e)
+                return
 
     def storage_warning(self):
         """What the screen says about the flash: None while there is room, else an instruction."""
@@ -308,6 +332,8 @@ class Panel:
                         board.log("link write failed: %s" % e)
                         break
         now = self.uptime.now()
+        self._session_clock(now)
+        self._send_live()
         if self.pairing_code is not None and self.pairing is not None:
             self.pairing.window_open(now)  # an expired code leaves the screen
         if self.player is not None:
@@ -325,6 +351,24 @@ class Panel:
                 screen.show(self)
             if hasattr(screen, "tick"):
                 screen.tick(now)
+
+    def _session_clock(self, now):
+        # A sealed session ends once its host is silent for IDLE_MS, or is no longer authenticated
+        # (unpaired, forgotten at the panel): then no live copy goes to whoever holds the link.
+        r = self.responder
+        if r.channel is None:
+            self._sealed_by = None
+            return
+        if r.channel is not self._sealed_by or r.opened != self._opened:
+            self._sealed_by = r.channel
+            self._opened = r.opened
+            self.heard_at = now
+        if self.pairing is None or self.pairing.authed_host is None:
+            self.board.log("session ended: host no longer authenticated")
+            r.end_session()
+        elif now - self.heard_at >= IDLE_MS:
+            self.board.log("session ended: no authentic frame for %d s" % (IDLE_MS // 1000))
+            r.end_session()
 
 
 def run(board, screen=None, script=None, speed=1, turns=None):

@@ -7,14 +7,23 @@
 # The crypto is bedlink.pairing's, shared with the host.
 #
 # States (one link, one host at a time):
+#   armed           someone at the panel opened its pairing screen (arm(), from the
+#                   panel's own UI: never reachable from the link); pair_start is
+#                   refused (E_PAIRING) unless armed. Lasts ARM_MS from arm(), and
+#                   ends on disarm() (the screen left), on success and on the 3rd
+#                   wrong proof: every pairing, a re-pairing too, needs a person there.
 #   pairing window  open from pair_start for WINDOW_MS (119,999 ms later still
-#                   open, at 120,000 closed), shows the code; closes on success,
-#                   on the 3rd wrong proof, on expiry, when the link goes away,
-#                   and is replaced by a new pair_start (new code, new nonce).
+#                   open, at 120,000 closed), shows the code and the host's name;
+#                   closes on success, on the 3rd wrong proof, on expiry, when the
+#                   session ends, and is replaced by a new pair_start while armed.
 #   challenge       the panel nonce of the last auth_start; used once, by the
 #                   next auth, whatever its result (a replayed auth finds none).
+#                   An unknown host_id gets a challenge too, answered against a
+#                   decoy key drawn at boot: its auth fails like a wrong MAC and
+#                   counts as a failure, so paired ids cannot be listed by trying.
 #   authed_host     the host_id whose auth succeeded in this session, else None;
-#                   cleared by auth_start, unpair, forget and end_session.
+#                   cleared by auth_start, unpair, forget and end_session. Its
+#                   session key (take_session_key) seals the rest of the session.
 #   failures        consecutive wrong pairing proofs and wrong auth MACs, kept
 #                   on flash so that a reboot does not reset it. With f > 0 every
 #                   pairing/auth request is refused (E_LOCKED) until
@@ -37,6 +46,7 @@ from bedlink.mpack import pack, unpack
 from panel import atomic
 
 WINDOW_MS = 120000  # how long a pairing code is valid
+ARM_MS = 120000  # how long pairing stays open for a pair_start after someone opens it at the panel
 MAX_WRONG_PROOFS = 3  # wrong proofs that close a pairing window
 LOCKOUT_AT = 10  # consecutive failures that lock the panel until unlock()
 BACKOFF_BASE_MS = 1000  # wait after f failures: BACKOFF_BASE_MS * 2**f ...
@@ -88,6 +98,10 @@ class Pairing:
         self.damaged = False  # a file on flash was unreadable (see the header)
         self._window = None  # [host_id, name, host_nonce, panel_nonce, code, opened_at, wrong]
         self._challenge = None  # (host_id, host_nonce, panel_nonce)
+        self._armed = None  # `now` when pairing was opened at the panel, else None
+        self._session_key = None  # SK of the auth just answered, until the link takes it
+        self._paired = None  # (host_id, name) of a pairing just completed, until the screen takes it
+        self._decoy = bytes(random_bytes(crypto.KEY_LEN))  # answers for unknown host ids (see the header)
         self._last_fail = None  # `now` of the last failure; None: not seen since boot
         try:
             os.stat(root)
@@ -105,6 +119,9 @@ class Pairing:
         _shape("host_name must be a str of <= %d bytes" % NAME_MAX,
                type(host_name) is str and len(host_name.encode("utf-8")) <= NAME_MAX)
         _check_bin("host_nonce", host_nonce, crypto.NONCE_LEN)
+        if not self.armed(now):
+            raise ProtocolError(E_PAIRING, "pairing is not open: open pairing on the panel (Pair a host), "
+                                "then pair within %d s" % (ARM_MS // 1000))
         if host_id not in self._hosts and len(self._hosts) >= MAX_HOSTS:
             raise ProtocolError(E_PAIRING, "panel holds %d hosts: forget one on the panel" % MAX_HOSTS)
         code = crypto.new_code(self.random_bytes)
@@ -126,6 +143,7 @@ class Pairing:
             w[6] += 1
             wrong = w[6]
             if wrong >= MAX_WRONG_PROOFS:
+                self._armed = None
                 self._close_window()
             self._fail(now)
             if wrong >= MAX_WRONG_PROOFS:
@@ -135,19 +153,20 @@ class Pairing:
         hosts[host_id] = {"key": key, "name": name}
         self._save_hosts(hosts)  # on a flash error nothing changes and the window stays open
         self._hosts = hosts
+        self._armed = None
+        self._paired = (host_id, name)
         self._close_window()
         self._succeed()
         return {"proof": crypto.panel_proof(key, host_nonce, panel_nonce)}
 
     def auth_start(self, host_id, host_nonce, now):
-        """Issue a fresh single-use challenge to a paired host; return {"panel_nonce"}."""
+        """Issue a fresh single-use challenge (to any host id, paired or not); return {"panel_nonce"}."""
         self._guard(now)
         _check_id(host_id)
         _check_bin("host_nonce", host_nonce, crypto.NONCE_LEN)
         self.authed_host = None  # a new challenge starts the session's authentication afresh
         self._challenge = None
-        if host_id not in self._hosts:
-            raise ProtocolError(E_AUTH, _REFUSED)
+        self._session_key = None
         panel_nonce = self._nonce()
         self._challenge = (host_id, host_nonce, panel_nonce)
         return {"panel_nonce": panel_nonce}
@@ -161,16 +180,22 @@ class Pairing:
             raise ProtocolError(E_AUTH, "no challenge: send auth_start")
         _check_bin("mac", mac, crypto.MAC_LEN)
         host_id, host_nonce, panel_nonce = ch
-        entry = self._hosts.get(host_id)
-        if entry is None:  # forgotten on the panel since auth_start
-            raise ProtocolError(E_AUTH, _REFUSED)
-        key = entry["key"]
-        if not equal(mac, crypto.host_mac(key, host_nonce, panel_nonce, self.device_id)):
+        entry = self._hosts.get(host_id)  # None: never paired, or forgotten on the panel since auth_start
+        key = self._decoy if entry is None else entry["key"]
+        right = equal(mac, crypto.host_mac(key, host_nonce, panel_nonce, self.device_id))
+        if entry is None or not right:  # the same work and the same answer either way
             self._fail(now)
             raise ProtocolError(E_AUTH, _REFUSED)
         self.authed_host = host_id
+        self._session_key = crypto.session_key(key, host_nonce, panel_nonce, self.device_id)
         self._succeed()
         return {"mac": crypto.panel_mac(key, host_nonce, panel_nonce, self.device_id)}
+
+    def take_session_key(self):
+        """The session key of the auth just answered (once; None after): it seals the rest of the session."""
+        sk = self._session_key
+        self._session_key = None
+        return sk
 
     def unpair(self, host_id=None):
         """The authenticated host removes its own key (host_id, if given, must be its own); return {}."""
@@ -182,9 +207,11 @@ class Pairing:
         return {}
 
     def end_session(self):
-        """The link went away (or a new hello began): forget authentication and every pending nonce."""
+        """The session ended (link gone, new hello, idle, a frame not sealed for it): forget authentication,
+        every pending nonce and the pairing window (pairing stays open at the panel while armed)."""
         self.authed_host = None
         self._challenge = None
+        self._session_key = None
         self._close_window()
 
     def allowed(self, request_name):
@@ -210,6 +237,41 @@ class Pairing:
         self._save_hosts(hosts)
         self._hosts = hosts
         return True
+
+    def arm(self, now):
+        """Open pairing for ARM_MS: someone at the panel opened its pairing screen (the panel's own UI only)."""
+        self._armed = now
+
+    def disarm(self):
+        """Close pairing at the panel (its screen was left): a pair_start is refused again, an open code goes."""
+        self._armed = None
+        self._close_window()
+
+    def armed(self, now):
+        """True while pairing is open at the panel for a host's pair_start."""
+        return self.armed_left(now) > 0
+
+    def armed_left(self, now):
+        """Milliseconds pairing stays open at the panel (0: closed)."""
+        a = self._armed
+        if a is None:
+            return 0
+        left = a + ARM_MS - now
+        if left <= 0:
+            self._armed = None
+            return 0
+        return left
+
+    def take_paired(self):
+        """(host_id, name) of the pairing completed since the last call, or None (the pairing screen asks)."""
+        p = self._paired
+        self._paired = None
+        return p
+
+    def window_host(self):
+        """(host_id, host_name) of the host whose code the panel shows now, or None."""
+        w = self._window
+        return None if w is None else (w[0], w[1])
 
     def locked(self):
         """True when 10 consecutive failures locked pairing and auth until unlock()."""

@@ -4,7 +4,8 @@
 # them for a pull, one per frame); refusals are ProtocolErrors with their named
 # code. Nothing here touches the link itself: bedlink.session.Responder frames
 # the answers, panel.app moves the bytes. Before authentication only the
-# handshake, ping, pairing and authentication are answered (the gate).
+# handshake, ping, pairing and authentication are answered (the gate); after it
+# the responder seals the session under the key the auth gave (protocol v3).
 # A pull answers from the journal on flash, packing as many events into each
 # frame as fit the smaller of the two sides' frame limits.
 
@@ -35,6 +36,7 @@ class LinkService:
         self.uptime = uptime  # non-decreasing ms (pairing backoff)
         self.clock = clock  # ticks (anchors)
         self.limit = responder_limit  # fn() -> the largest payload a frame may carry now
+        self.start_sealing = None  # fn(session key): seal the session after the auth_ok (the responder's)
 
     def handlers(self):
         return {  # "ping" is panel.app's: it owns the link counters
@@ -61,7 +63,10 @@ class LinkService:
         return self.pairing.auth_start(f["host_id"], f["host_nonce"], self.uptime.now())
 
     def auth(self, f):
-        return self.pairing.auth(f["mac"], self.uptime.now())
+        reply = self.pairing.auth(f["mac"], self.uptime.now())
+        if self.start_sealing is not None:
+            self.start_sealing(self.pairing.take_session_key())
+        return reply
 
     def unpair(self, f):
         self.pairing.unpair(self.pairing.authed_host)

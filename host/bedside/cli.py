@@ -10,7 +10,7 @@ import time
 import typer
 
 from bedside.link import LinkError, PanelLink
-from bedside.sim import DEFAULT_HEAP, PanelDied, PanelSim
+from bedside.sim import DEFAULT_HEAP, PAIR_A_HOST, PanelDied, PanelSim
 
 app = typer.Typer(
     add_completion=False,
@@ -55,6 +55,9 @@ def panel_sim(
         sim.start().wait_ready()
         typer.echo(sim.port)
         typer.echo(f"simulated panel running (flash {sim.flash}, log {sim.log_path}); Ctrl-C stops it", err=True)
+        x, y = PAIR_A_HOST
+        typer.echo(f"its touch: write presses 'x y' to {sim.control}; to open pairing (Pair a host on its home "
+                   f"screen): echo '{x} {y}' >> {sim.control}, then the code is in the log", err=True)
         while not stop:
             sim.check_alive()
             time.sleep(0.2)
@@ -132,7 +135,7 @@ def pair_cmd(
     code: str = typer.Option(None, help="The code the panel shows (asked for when not given)."),
     db: str = typer.Option(None, help=DB_HELP),
 ):
-    """Pair this workstation with a panel: the panel shows a code, you type it here."""
+    """Pair this workstation with a panel: open pairing on the panel (Pair a host), then it shows a code to type here."""
     from bedside.sync import pair
 
     def read_code(device_id: str) -> str:
@@ -291,6 +294,8 @@ def demo(
         with PanelSim(workdir=work / "panel", play=script, speed=speed) as sim:
             sim.wait_ready()
             typer.echo(f"panel is on {sim.port}; it plays a wires-hand-in-hand case at {speed}x")
+            sim.open_pairing()  # the person at the table opens pairing (the simulator's touch input)
+            typer.echo("pairing opened on the panel (Pair a host), as the person at the table would")
             with PanelLink(sim.port) as link:
                 typer.echo(describe(link.hello()))
                 device_id = pair(link, hosts, lambda _d: _show_and_return(sim.pairing_code()), store)

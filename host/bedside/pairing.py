@@ -260,3 +260,9 @@ class AuthExchange:
                 f"panel {self.device_id!r} sent a wrong authentication MAC: it does not hold this "
                 "host's key, so it is not the panel this host paired with"
             )
+
+    def session_key(self) -> bytes:
+        """SK, the key that seals every later frame of this session (protocol v3), once finish() passed."""
+        if self.panel_nonce is None:
+            raise PairingError("answer_fields() comes before session_key()")
+        return crypto.session_key(self.key, self.host_nonce, self.panel_nonce, self.device_id)

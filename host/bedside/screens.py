@@ -38,7 +38,7 @@ WALKTHROUGH: list = [
     ["snap", "case"],
     ["tap", "Start a technique"], ["expect", "techniques"], ["snap", "techniques"],
     ["tap", "Wires hand-in-hand"], ["expect", "technique"], ["snap", "technique-whih"], ["tap", "Start"],
-    ["expect", "runner"], ["snap", "runner-first-item"],
+    ["expect", "runner"], ["snap", "runner-first-item"], ["pairing_request"], ["expect", "runner"],
     ["tap", "Wire used"], ["expect", "picker"], ["snap", "picker-wire"], ["tap", "Gaia"],
     ["tap", "Collateral channel"], ["tap", "Septal"], ["snap", "runner-measured"], ["tap", "Done"],
     ["wait", 3 * MIN], ["snap", "runner-decision"], ["tap", "Not crossed"],
@@ -66,10 +66,11 @@ WALKTHROUGH: list = [
     ["expect", "home"], ["snap", "home-after-case"],
     ["tap", "Cases on this panel"], ["expect", "cases"], ["snap", "cases"], ["tap", "Back"],
     ["tap", "Sync status"], ["snap", "sync-status"], ["tap", "Back"],
-    ["tap", "Pair a host"], ["expect", "pairing"], ["snap", "pairing-idle"], ["tap", "Back"],
-    ["pairing_request"], ["expect", "pairing"], ["snap", "pairing-code"],
+    ["tap", "Pair a host"], ["expect", "pairing"], ["snap", "pairing-idle"],
+    ["pairing_request"], ["expect", "pairing"], ["snap", "pairing-code"], ["tap", "Back"], ["expect", "home"],
+    ["pairing_request"], ["expect", "home"],
     ["safe_mode", "MemoryError: memory allocation failed, allocating 3840 bytes"], ["expect", "safe"],
-    ["snap", "safe-mode"],
+    ["snap", "safe-mode"], ["tap", "Pair a host"], ["expect", "pairing"], ["pairing_request"], ["expect", "pairing"],
 ]
 
 

@@ -26,6 +26,9 @@ BOOT_LINE = "bedside panel"
 BUDGET_HEAP = "128wK"
 DEFAULT_HEAP = BUDGET_HEAP
 SIM_MPY_DIR = REPO_ROOT / "build" / "sim-mpy"  # the compiled firmware the simulator runs
+# The centre of home's "Pair a host" button (firmware/panel/ui/screens/home.py: the left half of the
+# third row of the content area); tests/test_panel_ui.py checks it against the button the panel draws.
+PAIR_A_HOST = (120, 216)
 
 
 def _die_with_parent() -> None:
@@ -75,6 +78,7 @@ class PanelSim:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.flash = Path(flash) if flash else self.workdir / "flash.img"
         self.gram = self.workdir / "display.rgb565"
+        self.control = self.workdir / "control"  # presses for the panel's touch: the hand at the table
         self.log_path = self.workdir / "panel.log"
         self.heap = heap
         self.open_serial = open_serial
@@ -106,7 +110,7 @@ class PanelSim:
             args = [str(tool("micropython")), "-X", f"heapsize={words}wK", "-c", code]
         else:
             args = [str(tool("micropython")), "-X", f"heapsize={self.heap}", str(main)]
-        args += [f"fd:{master_fd}", "--flash", str(self.flash), "--gram", str(self.gram)]
+        args += [f"fd:{master_fd}", "--flash", str(self.flash), "--gram", str(self.gram), "--control", str(self.control)]
         if self.touch_script:
             args += ["--touch", str(self.touch_script)]
         if self.play:
@@ -128,6 +132,7 @@ class PanelSim:
             from bedside.tools.romfs import cached_image
 
             self.image = cached_image(self.mpy_dir)
+        self.control.write_bytes(b"")  # this run's presses only
         master, slave = os.openpty()
         tty.setraw(slave)
         os.set_blocking(master, False)
@@ -178,7 +183,7 @@ class PanelSim:
     def pairing_code(self, timeout: float = 5.0) -> str:
         """The pairing code the simulated panel shows now (its screen, read from its log).
 
-        Stands in for the person at the table who reads the code off the panel.
+        Stands in for the person at the table who reads the code off the panel (after open_pairing()).
         """
         deadline = time.monotonic() + timeout
         while True:
@@ -188,6 +193,25 @@ class PanelSim:
             self.check_alive()
             if time.monotonic() > deadline:
                 raise PanelDied(f"the simulated panel showed no pairing code in {timeout}s; its log:\n{self.log_text()}")
+            time.sleep(0.02)
+
+    def tap(self, x: int, y: int) -> None:
+        """Press the simulated panel's screen at (x, y), as a finger would (through its touch input)."""
+        with open(self.control, "ab") as f:
+            f.write(f"{int(x)} {int(y)}\n".encode())
+
+    def open_pairing(self, timeout: float = 5.0) -> None:
+        """Open pairing on the panel, standing in for the person at the table: tap "Pair a host" on its home
+        screen, and wait until the panel says pairing is open. A host can pair in the 2 minutes after."""
+        mark = "pairing open at the panel"
+        before = self.log_text().count(mark)
+        self.tap(*PAIR_A_HOST)
+        deadline = time.monotonic() + timeout
+        while self.log_text().count(mark) == before:
+            self.check_alive()
+            if time.monotonic() > deadline:
+                raise PanelDied(f"the simulated panel did not open pairing in {timeout}s (is it on its home "
+                                f"screen?); its log:\n{self.log_text()}")
             time.sleep(0.02)
 
     def cpu_seconds(self) -> float:

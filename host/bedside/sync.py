@@ -73,7 +73,10 @@ def pair(link: PanelLink, hosts: HostStore, read_code: Callable[[str], str], sto
 
 
 def authenticate(link: PanelLink, hosts: HostStore, device_id: str, store=None) -> None:
-    """Challenge-response with the panel's key; both sides prove they hold it (fresh nonces each time)."""
+    """Challenge-response with the panel's key; both sides prove they hold it (fresh nonces each time).
+
+    From then on every frame of the session is sealed under the session key both derived (protocol v3).
+    """
     exchange = AuthExchange(hosts, device_id)
     try:
         challenge = link.request("auth_start", exchange.start_fields())
@@ -82,6 +85,7 @@ def authenticate(link: PanelLink, hosts: HostStore, device_id: str, store=None) 
         if store is not None:
             store.audit("auth_failed", hosts.host_id, device_id, e.reason)
         raise
+    link.start_sealing(exchange.session_key())
 
 
 def unpair(link: PanelLink, hosts: HostStore, store=None) -> str:
@@ -141,8 +145,8 @@ def sync(link: PanelLink, store, hosts: HostStore, progress: Callable[[int, int]
     wall_ms = wall_ms or (lambda: int(time.time() * 1000))
     hello = link.hello()
     device_id = hello["device_id"]
-    if hello["version"] < 2:
-        raise LinkError(f"panel {device_id} speaks protocol v{hello['version']}: sync needs v2")
+    if hello["version"] < 3:
+        raise LinkError(f"panel {device_id} speaks protocol v{hello['version']}: sync needs v3")
     store.upsert_device(device_id, hello["firmware"], hello["content"])
     authenticate(link, hosts, device_id, store)
     trips0 = link.round_trips

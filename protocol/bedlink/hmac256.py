@@ -3,7 +3,9 @@
 # MicroPython has hashlib.sha256 but no `hmac` module, so both sides use this one
 # definition (checked against RFC 4231's vectors and CPython's hmac in the tests).
 # MicroPython's sha256 objects cannot be copied and are final after digest(),
-# so every call hashes the padded key afresh: two short hashes, no state kept.
+# so every call hashes the padded key afresh. A key used for many messages (a
+# session key, bedlink.seal) keeps its two padded blocks (pads()) and MACs each
+# message with digest_padded(): two SHA-256 runs a message, no Python loop.
 #
 #   HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m))
 #   K' = K zero-padded to the 64-byte block (H(K) first if K is longer than a block)
@@ -25,16 +27,28 @@ def _pad(key, byte):
     return out
 
 
-def digest(key, msg):
-    """HMAC-SHA256 of `msg` under `key` (both bytes-like): 32 bytes."""
+def pads(key):
+    """The (inner, outer) padded blocks of `key`: K' ^ ipad and K' ^ opad, 64 bytes each."""
     if len(key) > BLOCK:
         key = hashlib.sha256(key).digest()
-    h = hashlib.sha256(_pad(key, _IPAD))
-    h.update(msg)
-    inner = h.digest()
-    h = hashlib.sha256(_pad(key, _OPAD))
-    h.update(inner)
+    return bytes(_pad(key, _IPAD)), bytes(_pad(key, _OPAD))
+
+
+def digest_padded(inner, outer, parts):
+    """HMAC-SHA256 under the key whose pads() are (inner, outer), of the concatenation of `parts`."""
+    h = hashlib.sha256(inner)
+    for p in parts:
+        h.update(p)
+    mac = h.digest()
+    h = hashlib.sha256(outer)
+    h.update(mac)
     return h.digest()
+
+
+def digest(key, msg):
+    """HMAC-SHA256 of `msg` under `key` (both bytes-like): 32 bytes."""
+    inner, outer = pads(key)
+    return digest_padded(inner, outer, (msg,))
 
 
 def equal(a, b):

@@ -137,11 +137,25 @@ REPLY = {
     "list_anchors": "anchors", "profile": "profile_stored",
 }
 
-# The protocol version that introduced each message; a session of an older version
-# answers it with E_UNKNOWN_TYPE.
+# The protocol version that introduced each request.
 SINCE = {}
 for _name in REPLY:
     SINCE[_name] = 1 if _name in ("hello", "ping") else 2
+
+# The lowest session version in which the panel answers a request (E_VERSION below it): from
+# version 3 on, everything past the handshake and ping needs a session that can seal its
+# messages (bedlink.seal), so a v1 or v2 session keeps hello and ping only.
+SEALED_FROM = 3
+
+
+def needs(name):
+    """The lowest session version in which the panel answers request `name`."""
+    return 1 if name == "hello" or name == "ping" else SEALED_FROM
+
+# Requests answered before authentication (plain frames); every other one only in a sealed
+# session. Once sealed, a session refuses the four that authenticate (say hello to start over).
+OPEN = ("hello", "ping", "pair_start", "pair_confirm", "auth_start", "auth")
+AUTHENTICATING = ("pair_start", "pair_confirm", "auth_start", "auth")
 
 TYPE_OF = {}
 for _t in CATALOGUE:

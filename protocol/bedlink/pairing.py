@@ -11,6 +11,7 @@
 #   panel proof= HMAC(K, "pair-panel" host_nonce panel_nonce)
 #   host MAC   = HMAC(K, "auth-host"  panel_nonce host_nonce device_id)
 #   panel MAC  = HMAC(K, "auth-panel" host_nonce panel_nonce device_id)
+#   SK         = HMAC(K, "bedside-session-v3" host_nonce panel_nonce device_id)   (v3: bedlink.seal)
 #
 # HMAC is HMAC-SHA256 (bedlink.hmac256); ids are UTF-8, 1..64 bytes with no NUL
 # (NUL separates them, so no two (host_id, device_id) pairs give the same input);
@@ -29,6 +30,7 @@ CODE_BYTES = 3  # random bytes drawn per code candidate: 24 bits stay a small in
 CODE_LIMIT = 16000000  # largest multiple of 10**6 <= 2**24: candidates at or above it are rejected
 
 _KDF_LABEL = b"bedside-pair-v1\0"
+_SESSION_LABEL = b"bedside-session-v3"
 
 
 def code_from_bytes(b):
@@ -119,3 +121,9 @@ def host_mac(key, host_nonce, panel_nonce, device_id):
 def panel_mac(key, host_nonce, panel_nonce, device_id):
     """The panel's session MAC: HMAC(K, "auth-panel" host_nonce panel_nonce device_id)."""
     return _mac(key, b"auth-panel", host_nonce, panel_nonce, id_bytes("device_id", device_id))
+
+
+def session_key(key, host_nonce, panel_nonce, device_id):
+    """SK, the key that seals every frame of the session this authentication opened:
+    HMAC(K, "bedside-session-v3" host_nonce panel_nonce device_id)."""
+    return _mac(key, _SESSION_LABEL, host_nonce, panel_nonce, id_bytes("device_id", device_id))

@@ -17,7 +17,7 @@ from textual.widgets import Input, Select
 from bedlink.errors import E_AUTH, E_LOCKED, E_PAIRING
 from bedside.app.errors import explain
 from bedside.app.messages import LiveState
-from bedside.link import LinkError, PanelError
+from bedside.link import LinkError, PanelError, SessionEnded
 from bedside.pairing import NotPairedError
 from bedside.scenarios import check, whih_case, write
 from bedside.sim import PanelSim
@@ -41,8 +41,11 @@ async def until(pilot, condition, timeout=30.0, what=""):
     (PanelError(E_AUTH, "authenticate first"), "does not know this workstation"),
     (PanelError(E_PAIRING, "wrong code"), "refused the pairing: wrong code"),
     (PanelError(E_LOCKED, "retry in 60 s"), "locked after too many wrong codes: retry in 60 s"),
+    (PanelError(E_PAIRING, "pairing is not open: open pairing on the panel (Pair a host), then pair within 120 s"),
+     "Tap Pair a host on the panel first"),
+    (SessionEnded("the panel ended the session: no authenticated session"), "ended this workstation's session"),
 ], ids=["wrong-port", "not-a-panel", "lost-cable", "lost-then-gave-up", "unpaired", "key-refused", "bad-code",
-        "locked"])
+        "locked", "pairing-not-open", "session-ended"])
 def test_link_errors_in_plain_words(error, words):
     assert words in explain(error, "/dev/x")
 
@@ -93,6 +96,8 @@ def test_unpaired_then_pair_by_typing_the_code_then_sync(tmp_path, panel):
             await pilot.press("s")
             await until(pilot, lambda: "Sync failed: This workstation is not paired" in screen_text(app),
                         what="unpaired sync error")
+            assert "first open pairing on the panel" in screen_text(app)  # the nurse is told where pairing starts
+            panel.open_pairing()  # the nurse at the table taps Pair a host
             await pilot.press("p")
             await until(pilot, lambda: type(app.screen).__name__ == "PairCodeDialog", what="code dialog")
             code = panel.pairing_code()

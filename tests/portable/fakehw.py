@@ -240,3 +240,85 @@ class FakePoller:
     def ipoll(self, timeout_ms):
         self.timeouts = [timeout_ms]  # the last one only: a running firmware polls without end
         return [(self.stream, 1)] if self.stream.incoming else []
+
+
+class FakeCDC:
+    """micropython-lib's usb.device.cdc.CDCInterface as the panel uses it: a stream with timeout 0 (readinto
+    gives what is waiting, or None), is_open() (the USB host configured the interface), dtr, and the line-state
+    callback the USB stack calls for each SET_CONTROL_LINE_STATE. The test plays the host: host_opens(),
+    host_closes(), unplug(). `incoming` and `room` as FakeStream's."""
+
+    def __init__(self, incoming=b"", room=None, dtr=True):
+        self.incoming = bytearray(incoming)
+        self.out = bytearray()
+        self.room = room
+        self.line_state = 3 if dtr else 0  # DTR | RTS, as pyserial leaves them on open
+        self.configured = True
+        self.cb = None
+        self.config = None
+
+    def init(self, **kw):
+        self.config = kw
+
+    def set_line_state_cb(self, cb):
+        self.cb = cb
+
+    @property
+    def dtr(self):
+        return bool(self.line_state & 1)
+
+    def is_open(self):
+        return self.configured
+
+    def _set_line(self, state):
+        self.line_state = state
+        if self.cb is not None:
+            self.cb(state)
+
+    def host_opens(self):
+        self._set_line(3)
+
+    def host_closes(self):
+        self._set_line(0)
+
+    def unplug(self):
+        self.configured = False
+        self.line_state = 0
+
+    def readinto(self, buf):
+        n = min(len(buf), len(self.incoming))
+        if not n:
+            return None
+        for i in range(n):
+            buf[i] = self.incoming[i]
+        self.incoming = self.incoming[n:]
+        return n
+
+    def write(self, data):
+        n = len(data) if self.room is None else min(self.room, len(data))
+        self.out.extend(bytes(data[:n]))
+        return n
+
+
+class FakeUsbDevice:
+    """micropython-lib's usb.device singleton (usb.device.get()): records each init(*interfaces, **options)."""
+
+    def __init__(self):
+        self.inits = []
+
+    def init(self, *itfs, **kw):
+        self.inits.append((itfs, kw))
+
+
+def fake_usb_modules(device):
+    """Stand-ins for the modules `usb`, `usb.device` and `usb.device.cdc`, to put in sys.modules."""
+
+    class Mod:
+        pass
+
+    usb, dev, cdc = Mod(), Mod(), Mod()
+    dev.get = lambda: device
+    dev.cdc = cdc
+    usb.device = dev
+    cdc.CDCInterface = FakeCDC
+    return {"usb": usb, "usb.device": dev, "usb.device.cdc": cdc}

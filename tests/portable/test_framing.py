@@ -6,8 +6,9 @@ max_payload, and that a 100 KB flood with no delimiter does not grow memory
 (gc.mem_alloc on MicroPython, tracemalloc on CPython); the panel's Responder
 (hello negotiation, E_VERSION, E_UNKNOWN_TYPE with the request's seq, replies to
 non-request types, handler exceptions -> E_INTERNAL, bad frames dropped silently,
-error replies that always fit the reason field) and the host's Requester (seq
-1..65535 wrapping to 1, errors surfaced).
+error replies that always fit the reason field, requests past ping needing a v3
+session and then a sealed one) and the host's Requester (seq 1..65535 wrapping to 1,
+errors surfaced). The sealing itself: tests/portable/test_seal.py.
 Numbers: COBS examples from Cheshire & Baker 1999 / en.wikipedia.org/wiki/
 Consistent_Overhead_Byte_Stuffing; 1024/1033 from bedlink.framing
 (DEFAULT_MAX_PAYLOAD, max_encoded); field limits from bedlink.messages.
@@ -215,6 +216,38 @@ def panel(handlers=None):
     return session.Responder(handlers or {"ping": _pong}, IDENTITY)
 
 
+SK = bytes(range(100, 132))  # a session key for the tests' sealed sessions
+
+
+def sealed_session(handlers, max_frame=512):
+    """(responder, requester) in a sealed v3 session: hello, then an auth whose handler starts the sealing."""
+    box = []
+
+    def auth(fields):
+        box[0].start_sealing(SK)
+        return {"mac": bytes(32)}
+
+    h = dict(handlers)
+    h["auth"] = auth
+    r = session.Responder(h, IDENTITY)
+    box.append(r)
+    q = session.Requester()
+    for name, fields in (("hello", {"vmin": 3, "vmax": 3, "max_frame": max_frame}), ("auth", {"mac": bytes(32)})):
+        [reply] = q.feed(b"".join(r.feed(q.request(name, fields)[1])))
+        assert reply[0] == session.messages.REPLY[name], reply
+    q.start_sealing(SK)
+    assert r.sealed and q.sealed
+    return r, q
+
+
+def ask_sealed(r, q, name, fields=None):
+    """One request in a sealed session: its decoded answer frames, as the host opens them."""
+    out = []
+    for a in r.feed(q.request(name, fields)[1]):
+        out += q.feed(a if type(a) is bytes else b"".join(a))
+    return out
+
+
 def ask(responder, name, seq, fields=None):
     """Send one request; return the single decoded reply (name, seq, fields)."""
     frames = responder.feed(framing.encode_frame(messages.encode(name, seq, fields)))
@@ -243,11 +276,11 @@ def test_hello_negotiates_the_version():
 
 
 def test_hello_refuses_versions_with_e_version():
-    for vmin, vmax in ((3, 5), (0, 0), (2, 1), (65535, 65535)):
+    for vmin, vmax in ((4, 5), (0, 0), (2, 1), (65535, 65535)):
         r = panel()
         name, seq, f = ask(r, "hello", 12, {"vmin": vmin, "vmax": vmax, "max_frame": 512})
         assert (name, seq, errors.name_of(f["code"])) == ("error", 12, "E_VERSION"), (vmin, vmax)
-        assert "1..2" in f["reason"]  # the panel names its own range
+        assert "1..3" in f["reason"]  # the panel names its own range
         assert r.version == 0
 
 
@@ -316,18 +349,27 @@ def test_malformed_reply_from_a_handler_is_e_internal():
     assert "rx_frames" in f["reason"]
 
 
-def test_a_v2_request_needs_a_v2_session():
-    r = panel({"ping": _pong, "list_cases": lambda f: {"cases": [], "next": 0, "storage": "ok"}})
+def test_requests_past_ping_need_a_v3_session_and_then_a_sealed_one():
+    cases = lambda f: {"cases": [], "next": 0, "storage": "ok"}  # noqa: E731
+    r = panel({"ping": _pong, "list_cases": cases, "pair_start": lambda f: {"panel_nonce": bytes(16)}})
     name, seq, f = ask(r, "list_cases", 30, {"start": 0})
     assert (name, errors.name_of(f["code"])) == ("error", "E_VERSION")  # no hello yet
-    ask(r, "hello", 31, {"vmin": 1, "vmax": 1, "max_frame": 512})
-    name, seq, f = ask(r, "list_cases", 32, {"start": 0})
-    assert (name, errors.name_of(f["code"])) == ("error", "E_VERSION")  # a v1 session
-    name, seq, f = ask(r, "ping", 33)
-    assert name == "pong"  # v1 requests still answered
-    ask(r, "hello", 34, {"vmin": 1, "vmax": 2, "max_frame": 512})
+    for vmax in (1, 2):  # a v1 or v2 session keeps the handshake and ping only
+        ask(r, "hello", 31, {"vmin": 1, "vmax": vmax, "max_frame": 512})
+        for req, fields in (("list_cases", {"start": 0}),
+                            ("pair_start", {"host_id": "h", "host_name": "n", "host_nonce": bytes(16)})):
+            name, seq, f = ask(r, req, 32, fields)
+            assert (name, errors.name_of(f["code"])) == ("error", "E_VERSION"), (vmax, req)
+            assert "version 3" in f["reason"]
+        name, seq, f = ask(r, "ping", 33)
+        assert name == "pong"  # v1 requests still answered
+    ask(r, "hello", 34, {"vmin": 1, "vmax": 3, "max_frame": 512})
     name, seq, f = ask(r, "list_cases", 35, {"start": 0})
-    assert (name, seq, f["cases"]) == ("cases", 35, [])
+    assert (name, seq, errors.name_of(f["code"])) == ("error", 35, "E_AUTH")  # v3, but not sealed
+    assert ask(r, "pair_start", 36, {"host_id": "h", "host_name": "n", "host_nonce": bytes(16)})[0] == "pair_challenge"
+    r, q = sealed_session({"list_cases": cases})
+    [(name, seq, f)] = ask_sealed(r, q, "list_cases", {"start": 0})
+    assert (name, f["cases"]) == ("cases", [])
 
 
 def test_the_gate_refuses_before_the_handler_runs():
@@ -341,11 +383,11 @@ def test_the_gate_refuses_before_the_handler_runs():
         ran.append(1)
         return {"cases": [], "next": 0, "storage": "ok"}
 
-    r = session.Responder({"ping": _pong, "list_cases": cases}, IDENTITY, gate=gate)
-    ask(r, "hello", 36, {"vmin": 1, "vmax": 2, "max_frame": 512})
-    name, seq, f = ask(r, "list_cases", 37, {"start": 0})
-    assert (name, seq, errors.name_of(f["code"])) == ("error", 37, "E_AUTH") and ran == []
-    assert ask(r, "ping", 38)[0] == "pong"
+    r, q = sealed_session({"ping": _pong, "list_cases": cases})
+    r.gate = gate
+    [(name, seq, f)] = ask_sealed(r, q, "list_cases", {"start": 0})
+    assert (name, seq, errors.name_of(f["code"])) == ("error", q.seq, "E_AUTH") and ran == []
+    assert ask_sealed(r, q, "ping")[0][0] == "pong"
 
 
 def test_a_list_reply_goes_out_as_several_frames_with_one_seq():
@@ -353,13 +395,13 @@ def test_a_list_reply_goes_out_as_several_frames_with_one_seq():
         for i in (1, 2, 3):
             yield {"case": fields["case"], "first": i, "events": [b"\x80"], "last": i == 3}
 
-    r = panel({"pull": pull})
-    ask(r, "hello", 39, {"vmin": 2, "vmax": 2, "max_frame": 512})
-    [answer] = r.feed(framing.encode_frame(messages.encode("pull", 40, {"case": "c", "start": 1, "window": 3})))
+    r, q = sealed_session({"pull": pull})
+    [answer] = r.feed(q.request("pull", {"case": "c", "start": 1, "window": 3})[1])
     assert type(answer) is not bytes  # built frame by frame as it is sent, never whole
-    got = [messages.decode(p) for frame in answer for p in framing.FrameDecoder().feed(frame)]
+    got = [q.feed(frame)[0] for frame in answer]
+    s = q.seq
     assert [(g[0], g[1], g[2]["first"], g[2]["last"]) for g in got] == [
-        ("events", 40, 1, False), ("events", 40, 2, False), ("events", 40, 3, True)]
+        ("events", s, 1, False), ("events", s, 2, False), ("events", s, 3, True)]
 
 
 def test_a_long_answer_failing_midway_ends_with_an_error_of_its_seq():
@@ -367,11 +409,10 @@ def test_a_long_answer_failing_midway_ends_with_an_error_of_its_seq():
         yield {"case": "c", "first": 1, "events": [b"\x80"], "last": False}
         raise OSError(5, "flash read failed")
 
-    r = panel({"pull": pull})
-    ask(r, "hello", 44, {"vmin": 2, "vmax": 2, "max_frame": 512})
-    [answer] = r.feed(framing.encode_frame(messages.encode("pull", 45, {"case": "c", "start": 1, "window": 3})))
-    got = [messages.decode(p) for frame in answer for p in framing.FrameDecoder().feed(frame)]
-    assert [(g[0], g[1]) for g in got] == [("events", 45), ("error", 45)]
+    r, q = sealed_session({"pull": pull})
+    [answer] = r.feed(q.request("pull", {"case": "c", "start": 1, "window": 3})[1])
+    got = [q.feed(frame)[0] for frame in answer]  # the error is sealed like the frames before it
+    assert [(g[0], g[1]) for g in got] == [("events", q.seq), ("error", q.seq)]
     assert errors.name_of(got[1][2]["code"]) == "E_INTERNAL" and "flash read failed" in got[1][2]["reason"]
 
 
@@ -393,7 +434,7 @@ def test_a_duplicated_request_is_answered_again_without_running_twice():
 
 def test_push_sends_seq_0_within_the_hosts_limit():
     r = panel()
-    ask(r, "hello", 41, {"vmin": 2, "vmax": 2, "max_frame": 256})
+    ask(r, "hello", 41, {"vmin": 3, "vmax": 3, "max_frame": 256})
     frame = r.push("events", {"case": "c", "first": 5, "events": [b"\x81\xa1k\x01"], "last": True})
     [(name, seq, f)] = [messages.decode(p) for p in framing.FrameDecoder().feed(frame)]
     assert (name, seq, f["first"]) == ("events", 0, 5)
@@ -480,7 +521,7 @@ def test_requester_and_responder_talk():
 
 def test_requester_surfaces_errors():
     q = session.Requester()
-    bad_payload = framing.encode_frame(b"\xc1")
+    bad_payload = framing.encode_frame(b"\x82")
     out = q.feed(b"\x02\x01\x00" + bad_payload + framing.encode_frame(messages.encode("pong", 9, {"rx_frames": 0, "rx_dropped": 0})))
     assert names(out[:2]) == ["E_TRUNCATED", "E_DECODE"]
     assert out[2] == ("pong", 9, {"rx_frames": 0, "rx_dropped": 0})

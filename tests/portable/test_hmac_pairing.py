@@ -7,7 +7,10 @@
 # the 120 s window at its edge (119,999 ms open, 120,000 closed), three wrong
 # proofs close the window, backoff edges (refused at last failure + 2**f s - 1 ms,
 # allowed at exactly + 2**f s, capped at 300 s), lockout at 10 failures until
-# unlock(), auth happy path, replayed and wrong-key auth refused, unknown host,
+# unlock(), auth happy path, replayed and wrong-key auth refused, an unknown host id
+# answered like a known one (a decoy challenge, a counted failure), the session key
+# of a successful auth, pairing that starts at the panel (arm(): pair_start refused
+# before it and after ARM_MS, re-pairing too; the window's host name),
 # unpair/forget, end_session, the allowed() table, keys and the failure count
 # kept on flash across a new Pairing on the same root, damaged files failing closed.
 # Numbers: RFC 4231 §4.2-4.8 (https://www.rfc-editor.org/rfc/rfc4231), test cases
@@ -27,7 +30,7 @@ from bedlink import pairing as crypto
 from bedlink.errors import E_AUTH, E_LOCKED, E_PAIRING, E_SHAPE, ProtocolError
 from panel import atomic
 from panel.pairing import (
-    BACKOFF_CAP_MS, LOCKOUT_AT, MAX_HOSTS, OPEN_REQUESTS, WINDOW_MS, Pairing, backoff_ms,
+    ARM_MS, BACKOFF_CAP_MS, LOCKOUT_AT, MAX_HOSTS, OPEN_REQUESTS, WINDOW_MS, Pairing, backoff_ms,
 )
 from ptest import raises
 
@@ -130,6 +133,9 @@ class Rig:
         return self.p
 
     def start(self, now, host=HOST, hn=b"H" * 16):
+        """Open pairing at the panel (someone taps Pair a host) and let `host` ask for a code at `now`."""
+        if not self.p.armed(now):
+            self.p.arm(now)
         reply = self.p.pair_start(host, "nurse station", hn, now)
         return hn, reply["panel_nonce"], self.shown[-1]
 
@@ -555,13 +561,31 @@ def test_auth_with_a_wrong_key_is_refused(root):
 
 
 @with_root
-def test_an_unknown_host_is_refused_without_saying_more(root):
+def test_an_unknown_host_id_costs_and_looks_the_same_as_a_known_one(root):
+    # Found (issue 11): an unknown id got an immediate E_AUTH at auth_start that counted no failure, so
+    # anyone could list the paired host ids for free. Now both get a challenge, both fail at auth alike,
+    # and both count a failure (so trying ids meets the backoff).
     r = Rig(root)
     r.pair(T0)
-    e = code_err(E_AUTH, r.p.auth_start, "never-paired", b"A" * 16, T0)
-    assert e.reason == "authentication refused"
-    assert r.p.failures == 0
-    code_err(E_AUTH, r.p.auth, b"\0" * 32, T0)  # no challenge was issued
+    rng_calls = r.p.random_bytes.calls
+    known = r.p.auth_start(HOST, b"A" * 16, T0)
+    assert r.p.random_bytes.calls == rng_calls + 1
+    unknown = r.p.auth_start("never-paired", b"A" * 16, T0)
+    assert r.p.random_bytes.calls == rng_calls + 2  # the same work: one fresh nonce each
+    assert sorted(known) == sorted(unknown) == ["panel_nonce"] and len(unknown["panel_nonce"]) == 16
+    assert known["panel_nonce"] != unknown["panel_nonce"]
+    e_unknown = code_err(E_AUTH, r.p.auth, b"\0" * 32, T0)
+    assert r.p.failures == 1 and r.p.authed_host is None
+    t = T0 + backoff_ms(1)
+    r.p.auth_start(HOST, b"A" * 16, t)
+    e_known = code_err(E_AUTH, r.p.auth, b"\0" * 32, t)  # a paired host with a wrong MAC
+    assert e_unknown.reason == e_known.reason == "authentication refused"
+    assert r.p.failures == 2
+    # an unknown id with a MAC made from any key, even the decoy's own, never authenticates
+    t += backoff_ms(2)
+    pn = r.p.auth_start("never-paired", b"B" * 16, t)["panel_nonce"]
+    code_err(E_AUTH, r.p.auth, crypto.host_mac(r.p._decoy, b"B" * 16, pn, DEVICE), t)
+    assert r.p.authed_host is None and r.p.failures == 3
 
 
 @with_root
@@ -586,12 +610,13 @@ def test_unpair_is_for_the_authed_host_itself_and_forget_is_for_the_panel(root):
     code_err(E_AUTH, r.p.unpair, "host-b")  # not itself
     assert r.p.unpair("host-a") == {}
     assert r.p.authed_host is None and r.p.hosts() == [("host-b", "nurse station")]
-    code_err(E_AUTH, r.auth, key_a, T0 + 1, "host-a")
-    r.auth(key_b, T0 + 2, "host-b")
+    code_err(E_AUTH, r.auth, key_a, T0 + 1, "host-a")  # no longer known: a failed auth, counted
+    t = T0 + 1 + backoff_ms(1)
+    r.auth(key_b, t, "host-b")
     assert r.p.unpair() == {} and r.p.hosts() == []
     # the panel's own UI
-    key_c = r.pair(T0 + 3, "host-c")
-    r.auth(key_c, T0 + 4, "host-c")
+    key_c = r.pair(t + 1, "host-c")
+    r.auth(key_c, t + 2, "host-c")
     assert r.p.forget("host-c") is True and r.p.authed_host is None
     assert r.p.forget("host-c") is False
     assert r.reopen().hosts() == []
@@ -673,7 +698,7 @@ def test_damaged_files_fail_closed(root):
     assert p.damaged and p.hosts() == [] and p.locked()
     p.unlock()
     code_err(E_AUTH, r.auth, key, T0)
-    r.pair(T0)  # pairing again repairs the file
+    r.pair(T0 + backoff_ms(1))  # pairing again repairs the file
     assert not r.reopen().damaged
 
 
@@ -686,3 +711,83 @@ def test_a_hosts_file_with_bad_entries_keeps_only_the_good_ones(root):
     atomic.write(root + "/hosts", pack({"good": good, "short": {"key": b"k", "name": "x"}, "a\0b": good}))
     p = Pairing(root, DEVICE, Rng())
     assert p.hosts() == [("good", "good")] and p.damaged
+
+
+# -- pairing starts at the panel -------------------------------------------
+
+
+@with_root
+def test_pair_start_is_refused_unless_pairing_was_opened_at_the_panel(root):
+    # Found (issue 11): any host on the link could start pairing, and the code took over the screen.
+    r = Rig(root)
+    e = code_err(E_PAIRING, r.p.pair_start, HOST, "nurse station", b"H" * 16, T0)
+    assert "open pairing on the panel" in e.reason
+    assert r.shown == [] and r.p.failures == 0 and r.p.window_host() is None
+    r.p.arm(T0)
+    assert r.p.armed(T0 + ARM_MS - 1) and r.p.armed_left(T0 + ARM_MS - 1) == 1
+    assert not r.p.armed(T0 + ARM_MS) and r.p.armed_left(T0 + ARM_MS) == 0
+    code_err(E_PAIRING, r.p.pair_start, HOST, "nurse station", b"H" * 16, T0 + ARM_MS)  # it closed by itself
+    r.p.arm(T0 + ARM_MS + 5)
+    reply = r.p.pair_start(HOST, "nurse station", b"H" * 16, T0 + ARM_MS + 5)
+    assert len(reply["panel_nonce"]) == 16 and r.shown[-1] is not None
+    assert r.p.window_host() == (HOST, "nurse station")
+    assert ARM_MS == 120000
+
+
+@with_root
+def test_leaving_the_pairing_screen_closes_pairing_and_hides_the_code(root):
+    r = Rig(root)
+    hn, pn, code = r.start(T0)
+    r.p.disarm()
+    assert r.shown[-1] is None and not r.p.armed(T0) and r.p.window_host() is None
+    code_err(E_PAIRING, r.p.pair_confirm, r.proof(code, hn, pn), T0 + 1)
+    code_err(E_PAIRING, r.p.pair_start, HOST, "nurse station", hn, T0 + 1)
+    assert r.p.hosts() == [] and r.p.failures == 0
+
+
+@with_root
+def test_every_pairing_and_re_pairing_needs_the_panel_again(root):
+    r = Rig(root)
+    r.pair(T0)
+    assert not r.p.armed(T0)  # a success closes pairing at the panel
+    e = code_err(E_PAIRING, r.p.pair_start, HOST, "nurse station", b"J" * 16, T0 + 1)  # the same id again
+    assert "open pairing on the panel" in e.reason
+    code_err(E_PAIRING, r.p.pair_start, "another-host", "desk", b"J" * 16, T0 + 1)
+    r.pair(T0 + 2)  # with the panel opened again: re-paired
+    assert r.p.hosts() == [(HOST, "nurse station")]
+
+
+@with_root
+def test_three_wrong_proofs_close_pairing_at_the_panel_too(root):
+    r = Rig(root)
+    hn, pn, code = r.start(T0)
+    t = T0
+    for i in (1, 2, 3):
+        code_err(E_PAIRING, r.p.pair_confirm, b"\0" * 32, t)
+        t += backoff_ms(i)
+    assert not r.p.armed(t)
+    code_err(E_PAIRING, r.p.pair_start, HOST, "nurse station", hn, t)
+
+
+@with_root
+def test_a_new_session_closes_the_window_but_pairing_stays_open_at_the_panel(root):
+    r = Rig(root)
+    r.start(T0)
+    r.p.end_session()  # a new hello, the link gone
+    assert r.shown[-1] is None and r.p.armed(T0 + 1)
+    r.p.pair_start(HOST, "nurse station", b"H" * 16, T0 + 1)
+    assert r.p.window_host() == (HOST, "nurse station")
+
+
+@with_root
+def test_a_successful_auth_gives_the_session_key_once(root):
+    r = Rig(root)
+    key = r.pair(T0)
+    assert r.p.take_session_key() is None
+    hn, pn, mac, reply = r.auth(key, T0)
+    sk = r.p.take_session_key()
+    assert sk == crypto.session_key(key, hn, pn, DEVICE) and len(sk) == 32
+    assert r.p.take_session_key() is None
+    r.auth(key, T0 + 1)
+    r.p.end_session()
+    assert r.p.take_session_key() is None  # a session that ended leaves no key behind

@@ -124,12 +124,12 @@ def test_hello_reports_identity_and_negotiated_version():
     run_until_quiet(panel)
     [(name, rseq, fields)] = replies(host, board)
     assert name == "hello_reply" and rseq == seq
-    assert fields["version"] == 2
+    assert fields["version"] == 3
     assert fields["device_id"] == "fake-0001"
     assert fields["firmware"] == FIRMWARE_VERSION
     assert fields["content"] == CONTENT_VERSION
     assert fields["max_frame"] == 1024
-    assert panel.status() == "connected, v2"
+    assert panel.status() == "connected, v3"
 
 
 def test_ping_echoes_data_and_counts_frames_across_split_reads():

@@ -4,7 +4,10 @@
 # every bus and pin is built from the pin map (SPI1 at 40 MHz for the display, SPI0 at 1 MHz for
 # touch, PENIRQ with a pull-up); the display starts with the ST7796S sequence and lights its
 # backlight; the USB link reads only the bytes waiting (stdin blocks for more), writes everything
-# or fails with OSError, and turns BOOTSEL into maintenance; storage under /data; the device id;
+# or fails with OSError, and turns BOOTSEL into maintenance; the CDC link (usb.device.cdc, faked in
+# fakehw.FakeCDC: no board here, see hardware/README.md) reports the host closing the port (DTR
+# dropped, even when reopened before the next poll) and the cable pulled once each, drops what the
+# leaving host sent, and a panel on it ends its session then; the port goes from the REPL and back; storage under /data; the device id;
 # the log never goes to the link; touch through the board gives one press per tap, and the
 # calibration run at the panel (drivers/calibrate.py) recovers a known transform.
 # Runs on CPython (pytest) and MicroPython (tests/test_micropython.py).
@@ -20,7 +23,7 @@ from boards import pico2, pico2_pins  # noqa: E402
 del sys.modules["machine"]
 from drivers import calibrate, touch  # noqa: E402
 from panel import hw  # noqa: E402
-from panel.board import LINK_DATA, LINK_IDLE, check_board  # noqa: E402
+from panel.board import LINK_DATA, LINK_GONE, LINK_IDLE, check_board  # noqa: E402
 from ptest import fresh_dir, raises  # noqa: E402
 
 
@@ -286,3 +289,116 @@ def test_minimum_touch_target_matches_the_pixel_pitch():
     assert hw.MIN_TARGET_PX * hw.PIXEL_PITCH_UM >= hw.MIN_TARGET_MM * 1000
     assert (hw.MIN_TARGET_PX - 1) * hw.PIXEL_PITCH_UM < hw.MIN_TARGET_MM * 1000
     assert 480 * hw.PIXEL_PITCH_UM == 73440 and 320 * hw.PIXEL_PITCH_UM == 48960  # the active area, um
+
+
+# -- the USB CDC link with DTR: a session ends when its host goes (issue 11) ---------------------------------
+
+
+def _cdc_link(incoming=b"", room=None, stop=None):
+    from fakehw import FakeCDC
+
+    cdc = FakeCDC(incoming, room)
+    clock = FakeClock(1000)
+    link = pico2.CdcLink(cdc, FakePoller(cdc), clock.ticks_ms, clock.ticks_diff, stop)
+    return link, cdc, clock
+
+
+def test_cdc_link_reads_what_is_waiting_and_writes_everything():
+    link, cdc, clock = _cdc_link(b"\x03abc\x00")
+    assert link.poll(20) == LINK_DATA
+    buf = bytearray(256)
+    assert link.readinto(buf) == 5 and bytes(buf[:5]) == b"\x03abc\x00"
+    assert link.poll(20) == LINK_IDLE and link.readinto(buf) == 0
+    link.write(b"0123456789")
+    assert cdc.out == b"0123456789"
+
+
+def test_cdc_link_reports_the_host_closing_the_port_once():
+    # Found (issue 11): on the Pico 2 the link reported no hang-up, so an authenticated session never
+    # ended and the next host to open the port was answered list_cases, pull, ack and unpair.
+    link, cdc, clock = _cdc_link()
+    assert link.poll(0) == LINK_IDLE
+    cdc.host_closes()  # DTR drops
+    assert link.poll(0) == LINK_GONE
+    assert link.poll(0) == LINK_IDLE  # once per drop: a host that never raises DTR still gets answers
+    cdc.host_opens()
+    cdc.incoming.extend(b"\x00hello")
+    assert link.poll(0) == LINK_DATA
+
+
+def test_a_close_and_reopen_between_two_polls_is_still_a_hang_up_and_its_leftovers_are_dropped():
+    link, cdc, clock = _cdc_link()
+    cdc.incoming.extend(b"the last request of the host that left")
+    cdc.host_closes()
+    cdc.host_opens()  # another host, within one turn of the loop
+    assert cdc.dtr and link.poll(0) == LINK_GONE
+    assert cdc.incoming == b""  # never answered to the next host
+    assert link.poll(0) == LINK_IDLE
+
+
+def test_the_cable_pulled_is_a_hang_up():
+    link, cdc, clock = _cdc_link()
+    cdc.unplug()
+    assert link.poll(0) == LINK_GONE
+    assert link.poll(0) == LINK_IDLE  # still unplugged: reported once
+
+
+def test_cdc_link_write_fails_only_when_the_host_stops_reading():
+    link, cdc, clock = _cdc_link(room=3)
+    link.write(b"0123456789")  # a little at a time
+    assert cdc.out == b"0123456789"
+    stuck, cdc2, clock2 = _cdc_link(room=0)
+
+    def later():  # every write call finds no room while time passes
+        clock2.t += 100
+        return 0
+
+    cdc2.write = lambda data: later()
+    raises(OSError, stuck.write, b"frame")
+    assert clock2.t - 1000 >= pico2.WRITE_STALL_MS
+
+
+def test_cdc_link_turns_bootsel_into_maintenance():
+    pressed = [True]
+    link, cdc, clock = _cdc_link(stop=lambda: pressed[0])
+    clock.t += pico2.STOP_CHECK_MS
+    raises(pico2.Maintenance, link.poll, 0)
+
+
+def test_the_panel_takes_the_usb_port_from_the_repl_and_gives_it_back():
+    from fakehw import FakeUsbDevice, fake_usb_modules
+
+    device = FakeUsbDevice()
+    mods = fake_usb_modules(device)
+    for name in mods:
+        sys.modules[name] = mods[name]
+    try:
+        cdc = pico2.usb_cdc()
+        assert cdc.config == {"timeout": 0, "txbuf": 512, "rxbuf": 256}
+        assert device.inits == [((cdc,), {"builtin_driver": False})]  # the REPL's port makes way
+        pico2.restore_repl()
+        assert device.inits[-1] == ((), {"builtin_driver": True})
+    finally:
+        for name in mods:
+            del sys.modules[name]
+
+
+def test_a_panel_session_ends_when_the_host_closes_the_port():
+    # The whole chain on the board file: DTR drops -> CdcLink says LINK_GONE -> the panel ends the session.
+    from bedlink import framing, messages
+    from test_panel_vectors import given_panel
+
+    link, cdc, clock = _cdc_link()
+    board, machine, _c, _i, _o = _board()
+    board.link = link
+    board.clock = clock
+    board.device_id = "pico2-test"
+    board.touch.poll = lambda: None
+    panel, host, _case = given_panel({"session": "none"}, board)
+    assert not panel.responder.sealed
+    cdc.incoming.extend(framing.encode_frame(messages.encode("hello", 1, {"vmin": 1, "vmax": 3, "max_frame": 1024})))
+    panel.step(0)
+    assert panel.responder.version == 3 and cdc.out
+    cdc.host_closes()
+    panel.step(0)
+    assert panel.responder.version == 0 and "host gone" in board.lines[-1]

@@ -7,6 +7,12 @@ chunks of 7; msgpack values pack to exactly the hex and unpack back, type for ty
 and every negative vector of v1-negative.jsonl (the named error, the seq it carries,
 a FrameDecoder that resynchronises on the next good frame and does not grow on an
 oversized one). Also checks the files cover what the wire contract promises.
+Version 3 (v3.jsonl, v3-negative.jsonl): the pairing key, proofs, MACs and session key
+of each "crypto" vector, computed with CPython's hmac by the generator, are what
+bedlink.pairing computes; every "sealed" payload is what bedlink.seal seals at that
+counter and opens back; the transcript of a whole session (pairing, authentication,
+sealed sync, a live push, a sealed error) replays byte for byte with the session key
+derived from its code; every "seal" refusal is E_AUTH and leaves the receiver as it was.
 Numbers come from the vector files, written by protocol/gen_vectors.py (see its
 header for the JSON encoding of bin and map values); the files are checked against
 the PyPI msgpack/cobs libraries by tests/test_protocol_reference.py.
@@ -22,7 +28,8 @@ import gc
 import json
 import sys
 
-from bedlink import errors, framing, messages, mpack
+from bedlink import errors, framing, messages, mpack, seal
+from bedlink import pairing as crypto
 from bedlink.errors import ProtocolError
 from ptest import ROOT, raises
 
@@ -49,7 +56,7 @@ def each(fname, key, want=None):
                 gc.collect()
 
 
-VERSIONS = ("v1", "v2")  # every version's files are kept and checked: old bytes must still decode
+VERSIONS = ("v1", "v2", "v3")  # every version's files are kept and checked: old bytes must still decode
 
 
 def positive(kind):
@@ -421,7 +428,7 @@ def test_vectors_cover_every_error_name():
     refused = {}
     for v in negative(None):
         refused[v["error"]] = True
-        assert v["layer"] in ("frame", "message", "msgpack"), v["name"]
+        assert v["layer"] in ("frame", "message", "msgpack", "seal"), v["name"]
     sent = {}
     for v in positive("message"):
         if v["fields"]["type"] == "error":
@@ -434,8 +441,98 @@ def test_vectors_cover_every_error_name():
 
 
 def test_vector_names_are_unique():
-    for fname in ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl"):
+    for fname in ("v1.jsonl", "v1-negative.jsonl", "v2.jsonl", "v2-negative.jsonl", "v3.jsonl", "v3-negative.jsonl",
+                  "v3-panel.jsonl"):
         seen = {}
         for v in each(fname, "name"):
             assert v["name"] not in seen, v["name"]
             seen[v["name"]] = True
+
+
+# --- version 3: crypto, sealed frames, a whole session ---------------------------
+
+
+def test_crypto_vectors_are_what_bedlink_computes():
+    n = 0
+    for v in positive("crypto"):
+        hn, pn = unhex(v["host_nonce"]), unhex(v["panel_nonce"])
+        k = crypto.derive_key(v["code"], v["host_id"], v["device_id"], hn, pn)
+        assert tohex(k) == v["key"], v["name"]
+        assert tohex(crypto.host_proof(k, hn, pn)) == v["host_proof"], v["name"]
+        assert tohex(crypto.panel_proof(k, hn, pn)) == v["panel_proof"], v["name"]
+        assert tohex(crypto.host_mac(k, hn, pn, v["device_id"])) == v["host_mac"], v["name"]
+        assert tohex(crypto.panel_mac(k, hn, pn, v["device_id"])) == v["panel_mac"], v["name"]
+        assert tohex(crypto.session_key(k, hn, pn, v["device_id"])) == v["session_key"], v["name"]
+        n += 1
+    assert n >= 3
+
+
+def _side(name):
+    return seal.HOST if name == "host" else seal.PANEL
+
+
+def test_sealed_vectors_seal_exactly_and_open_back():
+    n = 0
+    for v in positive("sealed"):
+        sk = unhex(v["session_key"])
+        sender = seal.Channel(sk, _side(v["side"]))
+        receiver = seal.Channel(sk, seal.PANEL if v["side"] == "host" else seal.HOST)
+        sender.sent = v["ctr"] - 1
+        message = unhex(v["message"])
+        name, seq, f = split_fields(v)
+        assert tohex(messages.encode(name, seq, f)) == v["message"], v["name"]
+        payload = sender.seal(message)
+        assert tohex(payload) == v["payload"], v["name"]
+        assert tohex(framing.encode_frame(payload)) == v["hex"], v["name"]
+        receiver.heard = v["ctr"] - 1
+        assert receiver.open(unhex(v["payload"])) == message and receiver.heard == v["ctr"], v["name"]
+        n += 1
+    assert n >= 8
+
+
+def test_the_transcript_of_a_whole_session_replays_byte_for_byte():
+    [t] = list(positive("transcript"))
+    dev = t["device_id"]
+    steps = t["steps"]
+    code = t["code"]
+    phn, ppn = unhex(t["pair_host_nonce"]), unhex(t["pair_panel_nonce"])
+    ahn, apn = unhex(t["auth_host_nonce"]), unhex(t["auth_panel_nonce"])
+    k = crypto.derive_key(code, t["host_id"], dev, phn, ppn)
+    assert tohex(k) == t["key"]
+    sk = crypto.session_key(k, ahn, apn, dev)
+    assert tohex(sk) == t["session_key"]
+    host = seal.Channel(sk, seal.HOST)
+    panel = seal.Channel(sk, seal.PANEL)
+    macs = {"pair_confirm": crypto.host_proof(k, phn, ppn), "pair_done": crypto.panel_proof(k, phn, ppn),
+            "auth": crypto.host_mac(k, ahn, apn, dev), "auth_ok": crypto.panel_mac(k, ahn, apn, dev)}
+    sealed = 0
+    for i in range(len(steps)):
+        st = steps[i]
+        name, seq, f = split_fields(st)
+        message = messages.encode(name, seq, f)
+        assert tohex(message) == st["message"], i
+        if name in macs:
+            assert f.get("proof", f.get("mac")) == macs[name], name
+        if st["sealed"]:
+            sender, receiver = (host, panel) if st["from"] == "host" else (panel, host)
+            payload = sender.seal(message)  # the counters run on their own, in the order sent
+            assert seal.counter(payload) == st["ctr"], i
+            assert receiver.open(unhex(st["payload"])) == message, i
+            sealed += 1
+        else:
+            payload = message
+        assert tohex(payload) == st["payload"], i
+        assert tohex(framing.encode_frame(payload)) == st["hex"], i
+    assert sealed >= 12 and host.sent == panel.heard and panel.sent == host.heard
+
+
+def test_seal_negatives_are_refused_and_change_nothing():
+    n = 0
+    for v in negative("seal"):
+        ch = seal.Channel(unhex(v["session_key"]), _side(v["side"]))
+        ch.heard = v["heard"]
+        e = raises(ProtocolError, ch.open, unhex(v["hex"]))
+        assert errors.name_of(e.code) == v["error"] == "E_AUTH", v["name"]
+        assert ch.heard == v["heard"], v["name"]
+        n += 1
+    assert n >= 12

@@ -4,9 +4,9 @@
 # the one long-lived buffer the UI needs, is made while the heap is one piece), show(panel)
 # when the link, pairing or case state changes, tap(x, y) for each press and tick(now) every
 # turn of the loop; the UI paints what became dirty at most every PAINT_MS (a board's bus is
-# the bottleneck) and at once after a tap. A pairing code takes the screen while it is valid.
-# Events recorded without a tap (the scripted player, timer alerts) refresh the screen on top.
-# In safe mode (panel.safe) the safe screen stays on the bottom of the stack: show_safe().
+# the bottleneck) and at once after a tap. A pairing code shows only on the pairing screen
+# someone opened. Events recorded without a tap (the scripted player, timer alerts) refresh
+# the screen on top. In safe mode (panel.safe) the safe screen is at the bottom of the stack.
 
 import gc
 
@@ -63,11 +63,8 @@ class TouchUI:
                 self._start(panel)
         ui = self.ui
         top = ui.top()
-        is_pairing = top is not None and top.__module__.endswith(".pairing")
-        if panel.pairing_code and not is_pairing:
-            ui.push("pairing")
-        elif is_pairing:
-            top.refresh()
+        if top is not None and top.__module__.endswith(".pairing"):
+            top.refresh()  # a host's code shows only where someone opened pairing: never over another screen
         ui.status.update()
         ui.flush()
 

@@ -20,6 +20,8 @@ class AppContext:
     monotonic: seconds for timers that tick on screen (fixed in snapshot tests).
     live: follow the panel's live pushes as soon as a port is known.
     read_code: where pairing codes come from instead of asking (the demo reads the simulated panel's screen).
+    open_pairing: stands in for the person who opens pairing on the panel before the workstation pairs
+        (the demo taps the simulated panel's "Pair a host"); None: a person does it at the table.
     ports: what the port list shows (pyserial's list by default; fixed in tests).
     """
 
@@ -31,6 +33,7 @@ class AppContext:
     monotonic: Callable[[], float] = time.monotonic
     live: bool = True
     read_code: Callable[[str], str] | None = None
+    open_pairing: Callable[[], None] | None = None
     auto_sync: bool = True  # sync when the live case closes (the after-case safety net)
     show_cases_after_sync: bool = False  # the demo: after the live case's sync, open the case list
     tick_seconds: float = 1.0  # how often on-screen clocks refresh (0: never, for snapshots)

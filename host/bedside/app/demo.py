@@ -2,7 +2,8 @@
 
 The panel is the real firmware on the MicroPython unix port behind a pty, so no
 board is needed. This workstation pairs with it first (the code is read off the
-simulated panel's screen, as a nurse would read it), then the app opens on the
+simulated panel's screen, as a nurse would read it, after opening pairing on it as the
+person at the table would), then the app opens on the
 live screen; when the case closes it syncs and shows the case list.
 """
 
@@ -25,12 +26,15 @@ from bedside.sync import pair
 def demo_app(sim: PanelSim, store, hosts: HostStore, **ctx_fields) -> BedsideApp:
     """The app on the live screen of a running simulated panel this host is paired with."""
     ctx = AppContext(store=store, hosts=hosts, port=sim.port, read_code=lambda _d: sim.pairing_code(),
-                     show_cases_after_sync=True, **ctx_fields)
+                     open_pairing=sim.open_pairing, show_cases_after_sync=True, **ctx_fields)
     return BedsideApp(ctx, start="live")
 
 
 def pair_with(sim: PanelSim, hosts: HostStore, store) -> str:
-    """Pair with the simulated panel using the code its screen shows; returns its device id."""
+    """Pair with the simulated panel using the code its screen shows; returns its device id.
+
+    First it opens pairing on the panel, as the person at the table would (a tap on "Pair a host")."""
+    sim.open_pairing()
     with PanelLink(sim.port) as link:
         return pair(link, hosts, lambda _d: sim.pairing_code(), store)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bedlink.errors import E_AUTH, E_LOCKED, E_PAIRING
-from bedside.link import LinkError, PanelError
+from bedside.link import LinkError, PanelError, SessionEnded
 from bedside.pairing import NotPairedError, PairingError, PanelProofError
 
 SAFE = "Nothing is lost: the panel keeps every event until this workstation has stored it."
@@ -18,6 +18,9 @@ def explain(error: BaseException, port: str | None) -> str:
             return ("The panel does not know this workstation (it was unpaired or paired again elsewhere). "
                     "Pair again (p) with the code the panel shows.")
         if error.code == E_PAIRING:
+            if "not open" in error.reason:
+                return ("Pairing is not open on the panel. Tap Pair a host on the panel first, then pair again "
+                        "(p) within 2 minutes.")
             return f"The panel refused the pairing: {error.reason}. Check the code on the panel and pair again (p)."
         if error.code == E_LOCKED:
             return f"The panel is locked after too many wrong codes: {error.reason}."
@@ -28,6 +31,9 @@ def explain(error: BaseException, port: str | None) -> str:
         return f"The device on {where} could not prove it is the panel it claims to be: {text}. Nothing was read."
     if isinstance(error, PairingError):
         return text
+    if isinstance(error, SessionEnded):
+        return (f"The panel ended this workstation's session ({text}): it had heard nothing for a minute, or "
+                f"another host opened the port. Connect or sync again to start a new one. {SAFE}")
     if isinstance(error, LinkError):
         if "cannot open" in text:
             return (f"No serial port at {where}: check the cable and choose the panel's port "

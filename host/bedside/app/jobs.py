@@ -63,8 +63,12 @@ def hello_job(port: str, hosts: HostStore, guard: PortGuard, post: Post) -> None
 
 
 def pair_job(port: str, hosts: HostStore, store, guard: PortGuard, post: Post,
-             read_code: Callable[[str], str | None] | None = None) -> None:
-    """Pair with the panel; the code comes from read_code, or from the nurse through CodeNeeded."""
+             read_code: Callable[[str], str | None] | None = None,
+             open_pairing: Callable[[], None] | None = None) -> None:
+    """Pair with the panel; the code comes from read_code, or from the nurse through CodeNeeded.
+
+    Pairing must have been opened on the panel first (its Pair a host screen); open_pairing, when given,
+    does that for a simulated panel (the demo)."""
 
     def ask(device_id: str) -> str:
         if read_code is not None:
@@ -80,6 +84,8 @@ def pair_job(port: str, hosts: HostStore, store, guard: PortGuard, post: Post,
         return normalize_code(code)
 
     try:
+        if open_pairing is not None:
+            open_pairing()
         with guard.exclusive(), PanelLink(port) as link:
             device_id = pair(link, hosts, ask, store)
         post(Paired(device_id))

@@ -3,7 +3,9 @@
 Usage: python -m bedside.tools.deploy [--dry-run] PORT   (make deploy PORT=/dev/ttyACM0 [DRY=1])
 Compiles firmware/ and protocol/bedlink with mpy-cross into build/board-mpy (plain bytecode: the viper byte
 swap compiles on the board at import), then runs one mpremote session that makes the package directories,
-copies every compiled module and main.py to the board's root and resets it. --dry-run compiles and prints the command and
+copies every compiled module and main.py to the board's root, installs micropython-lib's usb-device-cdc (the
+USB port that reports the host's DTR line, boards/pico2.py; mpremote fetches it, so this needs the network)
+and resets it. --dry-run compiles and prints the command and
 every file it would copy, touching no board. The panel's data (/data) is never copied over or removed.
 """
 
@@ -21,6 +23,8 @@ OUT_DIR = REPO_ROOT / "build" / "board-mpy"
 # Unix-port-only modules: the simulator board and its walkthrough driver use os.VfsLfs2 on files, ptys and
 # argv, none of which a board has; they never run there.
 SKIP = (Path("boards/sim.py"), Path("boards/walk.py"))
+# micropython-lib packages the board needs (firmware/manifest.py freezes the same ones).
+PACKAGES = ("usb-device-cdc",)
 
 
 def board_files(out_dir: Path = OUT_DIR) -> list[str]:
@@ -53,7 +57,8 @@ def command(port: str, out_dir: Path = OUT_DIR) -> list[str]:
         here = [f for f in files if f.rsplit("/", 1)[0] == d and "/" in f]
         if here:
             cmd += ["+", "fs", "cp", *[str(out_dir / f) for f in here], f":/{d}/"]
-    cmd += ["+", "fs", "cp", str(out_dir / "main.py"), ":/main.py", "+", "reset"]
+    cmd += ["+", "fs", "cp", str(out_dir / "main.py"), ":/main.py"]
+    cmd += ["+", "mip", "install", *PACKAGES, "+", "reset"]
     return cmd
 
 

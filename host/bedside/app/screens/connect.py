@@ -39,6 +39,8 @@ class ConnectScreen(Screen):
                 yield Input(placeholder="or type a path, e.g. /dev/ttyACM0", id="path")
                 yield Button("Use this port", id="use", variant="primary")
             yield Label("No port chosen.", id="panel-status")
+            yield Label("To pair, first open pairing on the panel (its Pair a host button), then Pair (p) here.",
+                        id="pair-hint")
             with Horizontal(classes="row"):
                 yield Button("Pair (p)", id="pair")
                 yield Button("Sync (s)", id="sync", variant="success")
@@ -99,9 +101,10 @@ class ConnectScreen(Screen):
         if not ctx.port:
             self._status("Choose the panel's port first, then pair.", error=True)
             return
-        self._status(f"Pairing with the panel on {ctx.port}: the panel now shows a code ...")
+        self._status(f"Pairing with the panel on {ctx.port}: with pairing open on the panel, it now shows a code "
+                     "and this workstation's name ...")
         self.run_worker(lambda: jobs.pair_job(ctx.port, ctx.hosts, ctx.store, ctx.guard, self.post_message,
-                                              ctx.read_code),
+                                              ctx.read_code, ctx.open_pairing),
                         name="pair", thread=True, exit_on_error=False)
 
     def start_sync(self) -> None:
