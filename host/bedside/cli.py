@@ -213,7 +213,7 @@ def score(
     json_file: str = typer.Option(..., "--json", help="JSON file of findings (`-` reads standard input)."),
 ):
     """Evaluate findings with the panel's scoring engine; print every score with its basis as JSON."""
-    from bedside.scores import InputError, score_report
+    from bedside.scores import InputError, parse, score_report
 
     try:
         text = sys.stdin.read() if json_file == "-" else open(json_file, encoding="utf-8").read()
@@ -222,11 +222,7 @@ def score(
     except UnicodeDecodeError as e:
         _fail(f"{json_file} is not UTF-8 text: {e.reason} at byte {e.start}")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        _fail(f"{json_file} is not valid JSON: {e}")
-    try:
-        report = score_report(data)
+        report = score_report(parse(text, json_file))
     except InputError as e:
         _fail(str(e))
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
