@@ -116,6 +116,15 @@ def push_profiles(link: PanelLink, hosts: HostStore, profiles: list[dict]) -> li
     return stored
 
 
+class SyncInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sync, after its session began: `summary` says what was stored (the session is closed as
+    "interrupted" and audited)."""
+
+    def __init__(self, summary: SyncSummary):
+        super().__init__("sync interrupted")
+        self.summary = summary
+
+
 class PanelValueError(LinkError):
     """The panel sent a value the host cannot take where it cannot go on without it; the message says which."""
 
@@ -284,7 +293,7 @@ def sync(link: PanelLink, store, hosts: HostStore, progress: Callable[[int, int]
             store.upsert_case(device_id, case_id, "closed" if closed else "open", count, checkpoint)
     except KeyboardInterrupt:
         _close(store, summary, hosts, "interrupted", "stopped by the user (Ctrl-C)")
-        raise
+        raise SyncInterrupted(summary) from None
     except Exception as e:
         _close(store, summary, hosts, "failed", str(e))
         raise
