@@ -2,6 +2,7 @@
 #   make demo    the simulated panel (real firmware on the MicroPython unix port) driving the host
 #   make test    the whole test suite (CPython and MicroPython)
 #   make bench   the budgets in shared/design/ARCHITECTURE.md, as measured
+#   make soak    the long randomised runs, each file of tests/soak/ in turn (each prints its seed for a replay)
 #   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
 #   make deploy PORT=/dev/ttyACM0 [DRY=1]  compile for the Pico 2 and copy to it with mpremote (DRY=1: print only)
 #   make typecheck  mypy over firmware and protocol against the Pico 2's MicroPython stubs
@@ -15,7 +16,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench mpy deploy typecheck vectors docs lock clean venv fonts
+.PHONY: demo test bench soak mpy deploy typecheck vectors docs lock clean venv fonts
 
 venv: $(STAMP)
 
@@ -34,6 +35,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tests/bench.py
+
+soak: $(STAMP)
+	@for f in tests/soak/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 mpy: $(STAMP)
 	$(PY) -m bedside.tools.mpy build/mpy

@@ -9,7 +9,7 @@ import time
 
 import typer
 
-from bedside.cli_errors import Typer, fail
+from bedside.cli_errors import Typer, fail, printable
 from bedside.link import LinkError, PanelLink
 from bedside.sim import DEFAULT_HEAP, PanelDied, PanelSim
 
@@ -202,9 +202,9 @@ def sync_cmd(
         state = "closed" if c.closed else "open"
         typer.echo(f"  case {c.case_id} ({state}): {c.events} events, {c.new} new")
     for w in summary.warnings[:SHOWN]:
-        typer.echo(f"warning: {w}", err=True)
+        typer.echo(f"warning: {printable(w)}", err=True)
     for f in summary.failures[:SHOWN]:
-        typer.echo(f"error: {f}", err=True)
+        typer.echo(f"error: {printable(f)}", err=True)
     hidden = max(0, len(summary.warnings) - SHOWN) + max(0, len(summary.failures) - SHOWN)
     if hidden:
         typer.echo(f"warning: {hidden} more not shown (the audit log keeps the first ones)", err=True)

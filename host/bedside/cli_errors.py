@@ -26,9 +26,15 @@ ONE_LINE = (
 )
 
 
+def printable(text: str) -> str:
+    """`text` on one line, every character a terminal would act on (escapes, NUL, bidi overrides) shown escaped:
+    a message may quote what a panel sent."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(str(text).split()))
+
+
 def fail(message: str) -> NoReturn:
     """Print `error: message` (on one line) on standard error and exit 1."""
-    typer.echo("error: " + " ".join(str(message).split()), err=True)
+    typer.echo("error: " + printable(message), err=True)
     raise typer.Exit(1)
 
 

@@ -15,7 +15,8 @@ a known day in a small lab can still point to a person): share exports as such d
 
 Streaming: records(store) reads the cases a page at a time (bedside.store.summaries.iter_cases)
 and every writer writes each case as it comes, so memory stays flat however many cases there
-are (make bench: peak memory at 1,000 and 10,000 cases). A file is written beside its target
+are (make bench: peak memory at 1,000 and 10,000 cases). The JSON document and the FHIR bundle
+hold one case (one entry) a line. A file is written beside its target
 and renamed over it only when whole: a failed export leaves no half file and no older one
 changed. The FHIR bundle is validated case by case (bedside.fhir.validate on each case's entries).
 
@@ -28,6 +29,7 @@ json or fhir (out is a file). ExportError: a case that does not make a valid FHI
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 from collections.abc import Iterator
@@ -38,7 +40,7 @@ from pathlib import Path
 from bedside.casefile import Ev, as_event, figures, span_ms, summarize
 from bedside.panelvalues import jsonable
 from bedside.store import nurse
-from bedside.store.summaries import iter_cases
+from bedside.store.summaries import case_pages
 
 REMOVED = "[removed]"
 FORMATS = ("csv", "json", "fhir")
@@ -75,41 +77,53 @@ class ExportError(ValueError):
     """A case cannot be exported in the format asked (its FHIR resources do not validate); one line says which."""
 
 
-def records(store, deidentify: bool = False) -> Iterator[dict]:
+PAGE = 200  # cases read at a time: their events, about 1 MB, are what an export holds
+
+
+def records(store, deidentify: bool = False, page: int = PAGE) -> Iterator[dict]:
     """Every case as one record, in date order: key, date, operator, summary, nurse entries, figures, events.
 
-    Read a page of cases at a time; with deidentify the record follows the rule in the module docstring.
+    Read `page` cases at a time; with deidentify the record follows the rule in the module docstring.
     """
-    for n, row in enumerate(iter_cases(store), 1):
-        stored = store.events(row.device_id, row.case_id)
-        entries = nurse.entries(store, row.device_id, row.case_id)
-        evs = [as_event(e) for e in stored]
+    n = 0
+    for page in case_pages(store, page):
+        keys = [(row.device_id, row.case_id) for row in page]
+        events, notes = store.events_of_cases(keys), nurse.entries_of_cases(store, keys)
+        for row, key in zip(page, keys):
+            n += 1
+            yield _record(n, row, events.pop(key), notes.pop(key), deidentify)
+        gc.collect()  # the FHIR validators' models hold cycles: free them a page at a time, not when Python gets to it
+
+
+def _record(n: int, row, stored: list, entries: list, deidentify: bool) -> dict:
+    """The export record of the n-th case (date order): its summary row, stored events and nurse entries."""
+    evs = [as_event(e) for e in stored]
+    summary = summarize(evs)
+    figs = figures(summary, nurse.tallies(entries))
+    if deidentify:
+        name, boots = f"case-{n}", {}
+        evs = [as_event(_scrub_event(e, name, boots)) for e in evs]
         summary = summarize(evs)
-        figs = figures(summary, nurse.tallies(entries))
-        if deidentify:
-            name, boots = f"case-{n}", {}
-            evs = [as_event(_scrub_event(e, name, boots)) for e in evs]
-            summary = summarize(evs)
-            nurse_rows = [{"kind": e.kind, "value": e.value, "is_total": e.is_total, "item": e.item,
-                           "text": REMOVED if e.text else None, "entered": str(e.entered_at.year),
-                           "at_seq": e.at_seq} for e in entries]
-        else:
-            name = row.case_id
-            nurse_rows = [nurse.as_dict(e) for e in entries]
-        first = evs[0] if evs else None
-        yield {
-            "case": name,
-            "device_id": None if deidentify else row.device_id,
-            "reference": None if deidentify else row.reference,
-            "date": _date(row.date, deidentify), "date_source": row.date_source,
-            "operator": None if deidentify else row.operator,
-            "sync": row.sync, "row": row, "summary": summary, "nurse_entries": nurse_rows,
-            "figures": figs,
-            "events": [{"seq": e.seq, "kind": e.kind, "boot": e.boot, "ticks": e.ticks,
-                        "wall_ms": None if deidentify else e.wall_ms,
-                        "rel_ms": span_ms(first, e) if first else None, "fields": jsonable(e.data)} for e in evs],
-            "deidentified": deidentify,
-        }
+        nurse_rows = [{"kind": e.kind, "value": e.value, "is_total": e.is_total, "item": e.item,
+                       "text": REMOVED if e.text else None, "entered": str(e.entered_at.year),
+                       "at_seq": e.at_seq} for e in entries]
+    else:
+        name = row.case_id
+        nurse_rows = [nurse.as_dict(e) for e in entries]
+    first = evs[0] if evs else None
+    return {
+        "case": name,
+        "device_id": None if deidentify else row.device_id,
+        "reference": None if deidentify else row.reference,
+        "date": _date(row.date, deidentify), "date_source": row.date_source,
+        "operator": None if deidentify else row.operator,
+        "sync": row.sync, "row": row, "summary": summary, "nurse_entries": nurse_rows,
+        "figures": figs,
+        "events": [{"seq": e.seq, "kind": e.kind, "boot": e.boot, "ticks": e.ticks,
+                    "wall_ms": None if deidentify else e.wall_ms,
+                    "rel_ms": span_ms(first, e) if first else None, "fields": jsonable(e.data)} for e in evs],
+        "deidentified": deidentify,
+    }
 
 
 def collect(store, deidentify: bool = False) -> list[dict]:
@@ -189,9 +203,9 @@ def to_json(records: list[dict]) -> dict:
             "cases": [_json_case(rec) for rec in records]}
 
 
-def _indented(obj, pad: str) -> str:
-    text = json.dumps(obj, indent=1, ensure_ascii=False, default=str)
-    return "\n".join(pad + line for line in text.split("\n"))
+def _line(obj) -> str:
+    """`obj` as one line of JSON (json's C encoder: with indent it falls back to its pure-Python one, 15x slower)."""
+    return json.dumps(obj, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
 def _write_csv(out: Path, recs, progress) -> list[Path]:
@@ -216,7 +230,7 @@ def _write_json(out: Path, recs, deidentify: bool, progress) -> list[Path]:
         fh.write('{\n "format": "bedside-export",\n "version": 1,\n "deidentified": %s,\n "cases": ['
                  % json.dumps(deidentify))
         for n, rec in enumerate(recs, 1):
-            fh.write(("," if n > 1 else "") + "\n" + _indented(_json_case(rec), "  "))
+            fh.write(("," if n > 1 else "") + "\n" + _line(_json_case(rec)))
             if progress:
                 progress(n)
         fh.write("\n ]\n}")
@@ -238,7 +252,7 @@ def _write_fhir(out: Path, recs, progress) -> list[Path]:
                 raise ExportError(f"case {rec['case']} does not make valid FHIR resources "
                                   f"({why[0] if why else type(e).__name__}); nothing was written") from e
             for entry in entries:
-                fh.write(("" if first else ",") + "\n" + _indented(entry, "  "))
+                fh.write(("" if first else ",") + "\n" + _line(entry))
                 first = False
             if progress:
                 progress(n)
@@ -246,7 +260,7 @@ def _write_fhir(out: Path, recs, progress) -> list[Path]:
     return [out]
 
 
-def write(store, fmt: str, out: str | Path, deidentify: bool = False, progress=None) -> list[Path]:
+def write(store, fmt: str, out: str | Path, deidentify: bool = False, progress=None, page: int = PAGE) -> list[Path]:
     """Export every case in format `fmt` to `out`, a case at a time; returns the files written.
 
     progress(n) is called after each case. Raises ExportError (a case that is not valid FHIR) or OSError
@@ -255,7 +269,7 @@ def write(store, fmt: str, out: str | Path, deidentify: bool = False, progress=N
     if fmt not in FORMATS:
         raise ValueError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     out = Path(out)
-    recs = records(store, deidentify)
+    recs = records(store, deidentify, page)
     if fmt == "csv":
         return _write_csv(out, recs, progress)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,10 +11,12 @@ valid `anchors` row and no time the host can show). The limits:
 - boot ids and tick counts: 0..2**32 - 1, as the wire's uint32 anchors carry them;
 - wall times (ms since 1970, UTC): from 2000-01-01 up to 2200-01-01: before, the panel's
   clock was never set; after, it is no date of a case. Within the window every time an
-  anchor gives an event of its boot (± 2**32 ms of ticks) is a date Python can show.
+  anchor gives an event of its boot (± 2**32 ms of ticks) is a date Python can show;
+- a new anchor of a boot that already has anchors agrees with them within what a clock
+  drifts (60 s plus 1 % of the ticks between them): the times already shown never move.
 
 Public API: WALL_MIN_MS, WALL_MAX_MS, U32_MAX, SEQ_MAX; is_uint(v, top); wall_ok(ms);
-wall_dt(ms) -> datetime | None; ident_problem(value) -> str | None; label(value) -> str | None;
+wall_dt(ms) -> datetime | None; anchor_conflict(stored, ticks, wall); ident_problem(value) -> str | None; label(value) -> str | None;
 event_clock(data) -> (kind, boot, ticks, problems); show(value) -> str; jsonable(value).
 """
 
@@ -49,6 +51,19 @@ def wall_dt(ms) -> datetime | None:
     if type(ms) is not int or not WALL_MIN_MS - 2**32 <= ms < WALL_MAX_MS + 2**32:
         return None
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+def anchor_conflict(stored: list[tuple[int, int]], ticks: int, wall: int) -> int | None:
+    """How far (ms) a new anchor (ticks, wall) of a boot disagrees with the nearest of the boot's `stored`
+    [(ticks, wall)], when that is more than a clock drifts (60 s, plus 1 % of the ticks between them); else None.
+
+    An anchor that disagrees is left out: what the host already shows of that boot never moves.
+    """
+    if not stored:
+        return None
+    t0, w0 = min(stored, key=lambda a: abs(a[0] - ticks))
+    off = (wall - w0) - (ticks - t0)
+    return off if abs(off) > 60_000 + abs(ticks - t0) // 100 else None
 
 
 def show(value, limit: int = 40) -> str:

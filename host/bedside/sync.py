@@ -19,7 +19,7 @@ from bedlink.errors import ProtocolError
 from bedlink.mpack import unpack
 from bedside.link import LinkError, PanelError, PanelLink
 from bedside.pairing import AuthExchange, HostStore, PairingExchange
-from bedside.panelvalues import SEQ_MAX, event_clock, ident_problem, label, show, wall_ok
+from bedside.panelvalues import SEQ_MAX, anchor_conflict, event_clock, ident_problem, label, show, wall_ok
 from bedside.store.errors import StoreError
 
 WINDOW = 64  # frames per pull: a 200-event case comes in one round trip
@@ -197,6 +197,30 @@ def _close(store, summary: SyncSummary, hosts: HostStore, status: str, error: st
             raise
 
 
+def _anchors_kept(store, device_id: str, anchors: list, summary: SyncSummary) -> list[tuple]:
+    """The listed anchors the host keeps: a wall time between 2000 and 2200, agreeing with the anchors the store
+    already holds for the boot (bedside.panelvalues.anchor_conflict); the others are named in summary.warnings."""
+    stored = store.anchors(device_id, {a[0] for a in anchors})
+    kept, odd, conflicting = [], [], []
+    for boot, ticks, wall in anchors:
+        if not wall_ok(wall):
+            odd.append((boot, ticks, wall))
+        elif (ticks, wall) not in stored.get(boot, ()) and anchor_conflict(stored.get(boot, []), ticks, wall):
+            conflicting.append((boot, ticks, wall, anchor_conflict(stored[boot], ticks, wall)))
+        else:
+            kept.append((boot, ticks, wall))
+    if odd:
+        summary.warnings.append(
+            f"{len(odd)} time anchor(s) left out, their wall time not between 2000 and 2200 (first: boot "
+            f"{odd[0][0]}, ticks {odd[0][1]}, {odd[0][2]} ms): events of those boots keep relative times")
+    if conflicting:
+        b, t, w, off = conflicting[0]
+        summary.warnings.append(
+            f"{len(conflicting)} time anchor(s) left out, disagreeing with the anchors already stored for their boot "
+            f"(first: boot {b}, ticks {t}, {off:+} ms off): the times already shown stay")
+    return kept
+
+
 def _plan_cases(cases: list, summary: SyncSummary) -> list:
     """The listed cases the host can store, once each; the others are named in summary.failures."""
     out, seen = [], set()
@@ -245,12 +269,7 @@ def sync(link: PanelLink, store, hosts: HostStore, progress: Callable[[int, int]
         anchors = _pages(link, "list_anchors", "anchors")
         if [anchor["boot"], anchor["ticks"]] not in [a[:2] for a in anchors]:
             raise LinkError("the panel did not keep the time anchor it reported")
-        kept = [tuple(a) for a in anchors if wall_ok(a[2])]
-        if len(kept) < len(anchors):
-            odd = [a for a in anchors if not wall_ok(a[2])]
-            summary.warnings.append(
-                f"{len(odd)} time anchor(s) left out, their wall time not between 2000 and 2200 (first: boot "
-                f"{odd[0][0]}, ticks {odd[0][1]}, {odd[0][2]} ms): events of those boots keep relative times")
+        kept = _anchors_kept(store, device_id, anchors, summary)
         store.add_anchors(device_id, kept)
         summary.anchors = len(kept)
         plan = []

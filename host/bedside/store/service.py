@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -102,6 +103,11 @@ class StoredEvent:
     payload: bytes
     received_at: datetime
     sync_session_id: int | None
+
+
+def _text(value: str | None) -> str | None:
+    """Free text for a text column: NUL, which PostgreSQL's text cannot hold (a panel's words may carry it), escaped."""
+    return None if value is None else str(value).replace("\x00", "\\x00")
 
 
 def _now() -> datetime:
@@ -499,7 +505,25 @@ class Store:
         with self._tx(write=False) as conn:
             return [StoredEvent(*r[:5], bytes(r[5]), *r[6:]) for r in conn.execute(q)]
 
+    def events_of_cases(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[StoredEvent]]:
+        """Every stored event of each (device_id, case_id) in `keys`, by seq, in one query (a page of an export)."""
+        out: dict[tuple[str, str], list[StoredEvent]] = {k: [] for k in keys}
+        if not keys:
+            return out
+        e = _EVENTS
+        q = select(e.c.device_id, e.c.case_id, *(e.c[f.name] for f in fields(StoredEvent))).where(
+            tuple_(e.c.device_id, e.c.case_id).in_(keys)).order_by(e.c.device_id, e.c.case_id, e.c.seq)
+        with self._tx(write=False) as conn:
+            for r in conn.execute(q):
+                out[(r[0], r[1])].append(StoredEvent(*r[2:7], bytes(r[7]), *r[8:]))
+        return out
+
     # -- time anchors -----------------------------------------------------------------
+
+    def anchors(self, device_id: str, boots: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+        """The stored anchors of `boots`: boot -> [(ticks, wall_ms)] by ticks."""
+        with self._tx(write=False) as conn:
+            return self._anchor_table(conn, device_id, boots)
 
     def add_anchors(self, device_id: str, anchors: Iterable[tuple[int, int, int]]) -> int:
         """Store time anchors (boot, ticks, wall_ms) and recompute the wall time of every event of their boots.
@@ -569,7 +593,7 @@ class Store:
         with self._tx() as conn:
             res = conn.execute(update(_SYNCS).where(_SYNCS.c.id == id).values(
                 finished_at=_now(), status=status, events_new=events_new, events_duplicate=events_duplicate,
-                cases_seen=cases_seen, error=error,
+                cases_seen=cases_seen, error=_text(error),
             ))
             if res.rowcount != 1:
                 raise StoreError(f"no sync session {id}")
@@ -586,7 +610,7 @@ class Store:
         """Append an audit row ("pair", "unpair", "auth_failed", ...), stamped now."""
         with self._tx() as conn:
             conn.execute(_AUDIT.insert().values(
-                at=_now(), host_id=host_id, device_id=device_id, action=action, detail=detail))
+                at=_now(), host_id=host_id, device_id=device_id, action=action, detail=_text(detail)))
 
     def audit_log(self, device_id: str | None = None, limit: int = 1000) -> list[AuditEntry]:
         """The latest audit rows, newest first (detached model objects)."""

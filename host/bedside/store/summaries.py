@@ -11,7 +11,7 @@ Public API:
     refresh(store, device_id, case_id) -> bool
     refresh_stale(store, progress=None) -> int;  stale_count(store) -> int
     list_cases(store, search=None, sort="date", descending=True, limit=100, offset=0) -> CasePage
-    iter_cases(store, page=200) -> every CaseRow, oldest first, a page at a time (exports)
+    iter_cases(store, page=200) -> every CaseRow, oldest first, a page at a time (exports); case_pages(): the pages
     case_detail(store, device_id, case_id) -> dict
     summary_row(...) -> dict (the row's columns; bedside.samples writes rows in bulk with it)
 """
@@ -279,7 +279,13 @@ def list_cases(store: Store, search: str | None = None, sort: str = "date", desc
 
 
 def iter_cases(store: Store, page: int = 200, refresh: bool = True) -> Iterator[CaseRow]:
-    """Every row of the cases table, oldest first (date, then panel and case id), read `page` rows at a time.
+    """Every row of the cases table, oldest first (date, then panel and case id), read `page` rows at a time."""
+    for rows in case_pages(store, page, refresh):
+        yield from rows
+
+
+def case_pages(store: Store, page: int = 200, refresh: bool = True) -> Iterator[list[CaseRow]]:
+    """The rows of the cases table, oldest first (date, then panel and case id), `page` rows a list.
 
     Keyset paging: each page starts after the last row of the one before, so a long export holds one
     page, never the table, and costs the same per page however far it has gone.
@@ -296,7 +302,8 @@ def iter_cases(store: Store, page: int = 200, refresh: bool = True) -> Iterator[
             q = q.where(tuple_(*key) > tuple_(*after))
         with store._tx(write=False) as conn:
             rows = [CaseRow(*r) for r in conn.execute(q)]
-        yield from rows
+        if rows:
+            yield rows
         if len(rows) < page:
             return
         after = (rows[-1].date, rows[-1].device_id, rows[-1].case_id)
