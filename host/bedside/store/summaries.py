@@ -140,9 +140,9 @@ def summary_row(device_id: str, case_id: str, summary: dict, *, seen: datetime, 
         "procedural_success": summary["outcome"]["procedural_success"]["value"],
         "in_hospital_mace": summary["outcome"]["in_hospital_mace"]["value"],
         "complications": len(set(panel_compl) | set(complications)),
-        "procedure_s": figs["procedure_s"]["value"], "fluoro_s": figs["fluoro_s"]["value"],
-        "contrast_ml": figs["contrast_ml"]["value"],
-        "dose_mgy": None if figs["dose_mgy"]["value"] is None else round(figs["dose_mgy"]["value"]),
+        "procedure_s": _int32(figs["procedure_s"]["value"]), "fluoro_s": _int32(figs["fluoro_s"]["value"]),
+        "contrast_ml": _int32(figs["contrast_ml"]["value"]),
+        "dose_mgy": None if figs["dose_mgy"]["value"] is None else _int32(round(figs["dose_mgy"]["value"])),
         "events": summary["events"], "closed": summary["closed"],
         "scores": json.dumps(score_digest(summary["scores"]), sort_keys=True),
         "figures": json.dumps(figs, sort_keys=True),
@@ -150,6 +150,12 @@ def summary_row(device_id: str, case_id: str, summary: dict, *, seen: datetime, 
         "search": " ".join(w for w in words if w).lower(),
         "updated_at": _now(),
     }
+
+
+def _int32(value) -> int | None:
+    """A figure for an integer column (PostgreSQL's integer), or None (unknown) when it is no such number: the
+    panel's clocks may span anything between two boots anchored far apart."""
+    return value if type(value) is int and -(2**31) <= value < 2**31 else None
 
 
 def _name(value) -> str | None:
