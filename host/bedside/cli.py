@@ -26,8 +26,8 @@ _fail = fail  # error: one line, exit 1 (bedside.cli_errors: every command runs 
 
 
 def describe(reply: dict) -> str:
-    """One line naming the panel from its handshake reply."""
-    return (
+    """One line naming the panel from its handshake reply (what the panel sent, escaped where a terminal would act)."""
+    return printable(
         f"panel {reply['device_id']}: firmware {reply['firmware']}, protocol v{reply['version']}, "
         f"clinical content {reply['content']}, max frame {reply['max_frame']} bytes"
     )
