@@ -24,7 +24,7 @@ from hostile import DEVICE, GOOD_CASE, HostileBench, plans  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=2000)
+    parser.add_argument("--examples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
     chosen = random.SystemRandom().randrange(2**32) if args.seed is None else args.seed
