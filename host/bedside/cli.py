@@ -187,7 +187,8 @@ def sync_cmd(
         _fail(str(e))
     except SyncInterrupted as e:
         s = e.summary
-        typer.echo(f"sync interrupted (Ctrl-C): {s.new} new events stored from {len(s.cases)} case(s) of panel "
+        stored = s.new if s.stored is None else s.stored
+        typer.echo(f"sync interrupted (Ctrl-C): {stored} new events stored from {len(s.cases)} case(s) of panel "
                    f"{s.device_id}; the sync session is marked interrupted; run `bedside sync` again to resume",
                    err=True)
         raise typer.Exit(130) from None

@@ -48,6 +48,7 @@ class SyncSummary:
     round_trips: int = 0
     warnings: list[str] = field(default_factory=list)  # panel values kept as unknown, in words
     failures: list[str] = field(default_factory=list)  # cases (or parts of them) not synced, in words
+    stored: int | None = None  # new events the database holds from this session, counted there when it ended
 
     @property
     def new(self) -> int:
@@ -180,10 +181,12 @@ def _close(store, summary: SyncSummary, hosts: HostStore, status: str, error: st
     """End the sync session as `status` and audit it; a database that fails here too is left to the caller's
     error (which already says what went wrong)."""
     action = {"done": "sync_done", "failed": "sync_failed", "interrupted": "sync_interrupted"}[status]
-    detail = (f"{len(summary.cases)} cases, {summary.new} new events, {summary.duplicate} already held"
-              + (f"; {error}" if error else ""))
     try:
-        store.finish_sync(summary.session_id, status, summary.new, summary.duplicate, len(summary.cases), error)
+        # Counted in the database: Ctrl-C may land after an ingest committed and before its count came back.
+        summary.stored = store.session_events(summary.session_id)
+        detail = (f"{len(summary.cases)} cases, {summary.stored} new events, {summary.duplicate} already held"
+                  + (f"; {error}" if error else ""))
+        store.finish_sync(summary.session_id, status, summary.stored, summary.duplicate, len(summary.cases), error)
         for i, w in enumerate(summary.warnings + summary.failures):
             if i == MAX_REPORTED:
                 store.audit("panel_values", hosts.host_id, summary.device_id,

@@ -598,6 +598,12 @@ class Store:
             if res.rowcount != 1:
                 raise StoreError(f"no sync session {id}")
 
+    def session_events(self, session_id: int) -> int:
+        """How many events sync session `session_id` stored (each new event keeps the session that brought it)."""
+        q = select(func.count()).select_from(_EVENTS).where(_EVENTS.c.sync_session_id == session_id)
+        with self._tx(write=False) as conn:
+            return conn.execute(q).scalar_one()
+
     def sync_sessions(self, device_id: str | None = None) -> list[SyncSession]:
         """Sync sessions, newest first (detached model objects)."""
         q = select(*_SYNCS.c).order_by(_SYNCS.c.started_at.desc(), _SYNCS.c.id.desc())
