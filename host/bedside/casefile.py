@@ -45,7 +45,7 @@ from bedlink.errors import ProtocolError
 from bedlink.mpack import unpack
 from bedside.eventtext import checklist_title, event_text, outcome_text
 from bedside.panelvalues import event_clock, show, wall_dt
-from panel.case import Case, CaseError
+from panel.case import Case
 from panel.checklist import CASE
 from panel.content.findings import FINDINGS
 from panel.findings import Findings
