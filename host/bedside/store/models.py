@@ -138,7 +138,7 @@ class SyncSession(Base):
     host_id: Mapped[str] = mapped_column(String(ID_LEN))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))  # SYNC_STATUSES ("interrupted" needs 11)
     events_new: Mapped[int] = mapped_column(Integer)
     events_duplicate: Mapped[int] = mapped_column(Integer)
     cases_seen: Mapped[int] = mapped_column(Integer)
