@@ -20,6 +20,8 @@ Figures, not pass/fail: tests assert behaviour, this reports numbers.
 - host ingest rate, events/s, on SQLite and on PostgreSQL (BEDSIDE_TEST_PG_URL;
   `eval "$(sudo .ci/run pg-env)"` starts one);
 - the cases table's query with 10,000 sample cases (bedside.samples) on SQLite, ms a page;
+- exports (tests/bench_export.py): peak RSS and cases/s of `bedside export` in each format at 1,000 and
+  10,000 sample cases (budget: <= 200 MB at 10,000, flat as cases grow);
 - the panel UI: pixels sent per tap in the touch walkthrough (budget <= 10 % of the screen a checklist tap),
   the floor the current item's text alone puts under that figure (tests/bench_floor.py), and the smallest heap
   the whole walkthrough runs in;
@@ -283,6 +285,9 @@ def main() -> int:
                   "pairing, live push, sync, firmware in place (ROMFS)", kb)
     ingest_figures()
     case_list_figures()
+    from bench_export import export_figures
+
+    export_figures()
     panel_ui_figures()
     sys.path.insert(0, str(Path(__file__).resolve().parent / "app"))
     from appbench import app_figures

@@ -20,7 +20,8 @@ from bedside.fhir import validate
 
 BEDSIDE = str(Path(sys.executable).parent / "bedside")
 SERVICES = ("bedside.casefile", "bedside.casetext", "bedside.samples", "bedside.reports", "bedside.export", "bedside.fhir",
-            "bedside.operators", "bedside.store.summaries", "bedside.store.nurse")
+            "bedside.operators", "bedside.store.summaries", "bedside.store.nurse", "bedside.panelvalues",
+            "bedside.store.errors")
 
 
 def bedside(*args, timeout=120):

@@ -6,7 +6,8 @@ realistic lesions give the totals, categories and rates computed by hand below f
 shared/clinical/SCORES.md (the arithmetic is in the comments, weights and rates quoted
 from its sections); the `{"value": v, "source": s}` form and the operator object are
 recorded in the output; bad JSON, unknown findings, out-of-range values, wrong sources,
-a non-object, a file that is not UTF-8 and a missing file each exit with status 1, print nothing on stdout, and
+a non-object, a file that is not UTF-8, a missing file, a key given twice, a 5,000-digit integer,
+100,000-deep nesting and NaN/Infinity each exit with status 1, print nothing on stdout, and
 print one "error: ..." line naming every problem.
 Run alone: .venv/bin/pytest tests/test_score_cli.py
 """
@@ -260,3 +261,23 @@ def test_out_of_range_and_wrong_source_alone():
     refused(score({"operator": {"years": 5, "source": "guess"}}), "operator", "guess")
     refused(score({"operator": [1]}), "operator must be an object")
     refused(score({"length_mm": {"source": "ct"}}), "length_mm: no value")
+
+
+def test_an_absurd_integer_is_refused_in_one_line():
+    refused(score(text='{"age": ' + "7" * 5000 + "}"), "age", "5000 digits")
+    refused(score(text='{"operator": {"years": -' + "1" * 400 + "}}"), "digits")
+
+
+def test_deep_nesting_is_refused_in_one_line():
+    refused(score(text="[" * 100_000 + "]" * 100_000), "nested")
+    refused(score(text='{"age": ' + "[" * 50 + "]" * 50 + "}"), "nested")
+
+
+def test_a_duplicated_key_is_refused_not_silently_overwritten():
+    refused(score(text='{"age": 72, "age": 80}'), "age", "twice")
+    refused(score(text='{"length_mm": {"value": 20, "value": 30}}'), "value", "twice")
+
+
+def test_non_numbers_json_allows_are_refused():
+    refused(score(text='{"age": NaN}'), "NaN")
+    refused(score(text='{"length_mm": Infinity}'), "Infinity")

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bedside.store import Store, StoreError, alembic_config, ingest_rate
 from bedside.store.models import Base, Event
+from bedside.panelvalues import WALL_MAX_MS, WALL_MIN_MS
 from bedside.store.service import _normalise_url
 
 DEV = "panel-7f3a"
@@ -62,7 +63,7 @@ def test_a_new_database_is_migrated_to_head_and_matches_the_models(db_url):
         with store.engine.connect() as conn:
             ctx = MigrationContext.configure(conn)
             head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-            assert ctx.get_current_revision() == head == "0003"
+            assert ctx.get_current_revision() == head == "0004"
             assert compare_metadata(ctx, Base.metadata) == []
             insp = inspect(conn)
             tables = set(insp.get_table_names())
@@ -98,6 +99,36 @@ def test_a_database_at_0002_is_upgraded_and_its_summaries_rebuilt_with_mace(db_u
         assert tuple(row) == (4, "yes", "no")  # MACE: no procedural success
 
 
+def test_a_database_at_0003_keeps_its_events_and_syncs_and_may_then_hold_unknowns(db_url):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    engine = create_engine(_normalise_url(db_url))
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(connection=conn), "0003")
+        now = datetime.now(timezone.utc)
+        conn.execute(text("INSERT INTO devices (device_id, first_seen, last_seen) VALUES (:d, :n, :n)"),
+                     {"d": DEV, "n": now})
+        conn.execute(text("INSERT INTO cases (device_id, case_id, state, event_count, acked_seq, stored_seq, "
+                          "first_seen, last_seen) VALUES (:d, :c, 'open', 1, 0, 1, :n, :n)"),
+                     {"d": DEV, "c": CASE, "n": now})
+        conn.execute(text("INSERT INTO events (device_id, case_id, seq, kind, boot, ticks, payload, received_at) "
+                          "VALUES (:d, :c, 1, 'open', 3, 10, :p, :n)"), {"d": DEV, "c": CASE, "p": b"\x80", "n": now})
+        conn.execute(text("INSERT INTO sync_sessions (device_id, host_id, started_at, status, events_new, "
+                          "events_duplicate, cases_seen) VALUES (:d, 'h', :n, 'running', 0, 0, 0)"),
+                     {"d": DEV, "n": now})
+    engine.dispose()
+    with Store(db_url) as s:
+        with s.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert [(e.seq, e.kind, e.boot, e.ticks) for e in s.events(DEV, CASE)] == [(1, "open", 3, 10)]
+        (session,) = s.sync_sessions(DEV)
+        s.finish_sync(session.id, "interrupted", 0, 0, 0)
+        assert s.sync_sessions(DEV)[0].status == "interrupted"
+        s.ingest(DEV, CASE, [(2, b"\x90", None, None, None)])
+        assert [e.kind for e in s.events(DEV, CASE)] == ["open", None]
+
+
 def test_reopening_migrates_nothing_and_keeps_the_data(db_url):
     with Store(db_url) as s:
         s.ingest(DEV, CASE, evs(range(1, 4)))
@@ -127,7 +158,7 @@ def test_concurrent_first_opens_of_one_empty_database_all_succeed(db_url):
         s.close()
     assert errors == []
     with Store(db_url) as s, s.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
@@ -300,12 +331,52 @@ def test_the_nearest_anchor_of_the_boot_wins_whichever_way_the_events_arrive(sto
     anchors = [(2500, T0), (5000, T0 + 2540)]  # the board's clock drifted 40 ms between them
     ticks = [1000, 3000, 3750, 4000, 6000]  # 3750 is a tie: the earlier anchor
     store.ingest(DEV, "before", [ev(i + 1, boot=7, ticks=t) for i, t in enumerate(ticks)])
-    store.add_anchors(DEV, [(7, t, w) for t, w in anchors] + [(9, 0, 0)])
+    store.add_anchors(DEV, [(7, t, w) for t, w in anchors] + [(9, 0, T0 - 99)])
     store.ingest(DEV, "after", [ev(i + 1, boot=7, ticks=t) for i, t in enumerate(ticks)])
     expected = [nearest(anchors, t) for t in ticks]
     assert expected[2] == T0 + 1250
     assert [e.wall_ms for e in store.events(DEV, "before")] == expected
     assert [e.wall_ms for e in store.events(DEV, "after")] == expected
+
+
+def test_an_anchor_the_host_cannot_show_is_refused_and_nothing_of_the_batch_is_stored(store):
+    store.ingest(DEV, CASE, [ev(1, boot=7, ticks=1000)])
+    for wall in (2**64 - 1, 10**16, 2**63, 5, 0, WALL_MAX_MS):
+        with pytest.raises(StoreError, match="2000 to 2200"):
+            store.add_anchors(DEV, [(7, 2500, T0), (7, 900, wall)])
+    for boot, ticks in ((2**32, 0), (7, -1), (7, 2**40), ("7", 0), (True, 0)):
+        with pytest.raises(StoreError):
+            store.add_anchors(DEV, [(boot, ticks, T0)])
+    assert [e.wall_ms for e in store.events(DEV, CASE)] == [None]
+    assert store.add_anchors(DEV, [(7, 2500, WALL_MIN_MS)]) == 1  # the window's edge is inside
+
+
+def test_unknown_kind_boot_and_ticks_are_stored_as_unknown_and_odd_ones_refused(store):
+    store.add_anchors(DEV, [(7, 0, T0)])
+    assert store.ingest(DEV, CASE, [ev(1, boot=7), (2, b"\x90", None, None, None), (3, b"\x80", "note", 7, None)]) \
+        == (3, 0)
+    rows = store.events(DEV, CASE)
+    assert [(e.kind, e.boot, e.ticks, e.wall_ms) for e in rows] == [
+        ("confirm", 7, 1000, T0 + 1000), (None, None, None, None), ("note", 7, None, None)]
+    assert rows[1].payload == b"\x90"  # the panel's bytes, whatever they hold
+    for bad in ((4, b"x", "confirm", 2**32, 0), (4, b"x", "confirm", 1, -5), (4, b"x", 17, 1, 0),
+                (4, b"x", "k" * 33, 1, 0), (2**31, b"x", "confirm", 1, 0), (4, b"x", "confirm", 1, 2**70)):
+        with pytest.raises(StoreError):
+            store.ingest(DEV, CASE, [bad])
+    assert stored_seqs(store) == [1, 2, 3]
+
+
+def test_a_wall_time_stored_by_an_older_version_reads_as_unknown_not_a_crash(store):
+    from bedside.store.summaries import list_cases
+
+    store.ingest(DEV, CASE, [ev(1, boot=7, ticks=1000)])
+    for bad in (10**16, 2**63 - 1, -(2**63)):  # what add_anchors let through before its window
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE cases SET start_wall_ms = :w"), {"w": bad})
+            conn.execute(text("UPDATE events SET wall_ms = :w"), {"w": bad})
+        assert store.cases()[0].started_at is None
+        (row,) = list_cases(store).rows
+        assert row.date_source == "host" and row.date == store.cases()[0].first_seen
 
 
 # -- two hosts at once --------------------------------------------------------------------

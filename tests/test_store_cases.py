@@ -9,7 +9,7 @@ then synced, its date from the host until an anchor gives it the panel's wall cl
 operator assigned on the host shows at once; nurse entries before the case exists (a
 live case), their tallies (amounts add, a running total replaces what came before), the
 combined figures in the case detail naming each source; bad entries refused with every
-problem named and nothing stored.
+problem named and nothing stored; a figure too large for its integer column is unknown.
 Numbers: the WHIH script of bedside/scenarios.py and the entries written here.
 Run alone: .venv/bin/pytest tests/test_store_cases.py
 """
@@ -183,3 +183,18 @@ def test_bad_nurse_entries_are_refused_and_nothing_is_stored(store):
     assert nurse.entries(store, DEV, "c-1") == []
     with pytest.raises(StoreError, match="no case"):
         case_detail(store, DEV, "c-1")
+
+
+def test_a_figure_too_large_for_its_column_is_unknown_not_a_failure(store):
+    """A case open on boot 5 and closed on boot 6, whose anchors lie 190 years apart (each one a wall time the host
+    accepts): the panel clock's procedure time, 6 billion seconds, fits no integer column (PostgreSQL refused it)."""
+    case = Case.open("c-long", 1000, boot=5)
+    case.record("finding", 2000, {"f": "vessel", "v": "rca"})
+    case.boot = 6  # the panel rebooted
+    case.record("close", 500)
+    store.ingest(DEV, "c-long", rows(case.events))
+    store.add_anchors(DEV, [(5, 1000, 1_000_000_000_000), (6, 500, 7_000_000_000_000)])  # 2001, 2191
+    (row,) = list_cases(store).rows
+    assert row.procedure_s is None and row.closed and row.date_source == "panel"
+    detail = case_detail(store, DEV, "c-long")
+    assert detail["summary"]["duration_ms"] == 6_000_000_000_000  # the case file still says it

@@ -41,9 +41,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from bedlink.errors import ProtocolError
 from bedlink.mpack import unpack
 from bedside.eventtext import checklist_title, event_text, outcome_text
-from panel.case import Case, CaseError
+from bedside.panelvalues import event_clock, show, wall_dt
+from panel.case import Case
 from panel.checklist import CASE
 from panel.content.findings import FINDINGS
 from panel.findings import Findings
@@ -56,44 +58,76 @@ TECH_ENDS = {"end:technical_success": "yes", "end:technical_not_met": "no", "end
 
 
 class CaseFileError(ValueError):
-    """An event that cannot be read at all (not a map, no seq, kind or ticks)."""
+    """An event that cannot be placed at all: no seq (a stored row always has one), or not an event."""
 
 
 @dataclass(frozen=True, slots=True)
 class Ev:
-    """One event: its place, its clocks and its decoded fields."""
+    """One event: its place, its clocks and its decoded fields.
+
+    `problem` says why the panel's event cannot be replayed (not a msgpack map, a kind or tick count the host
+    cannot take: bedside.panelvalues); kind, boot and ticks are then None where unknown, and the replay of the
+    case stops there with that reason, as at an event the engine refuses.
+    """
 
     seq: int
-    kind: str
+    kind: str | None
     boot: int | None
-    ticks: int
+    ticks: int | None
     wall_ms: int | None
     data: dict
+    problem: str | None = None
+
+
+def _decode(payload) -> tuple[dict, str | None]:
+    try:
+        data = unpack(bytes(payload))
+    except ProtocolError as e:
+        return {}, f"not readable ({e.reason})"
+    if not isinstance(data, dict):
+        return {}, f"not a map but {type(data).__name__}"
+    return data, None
 
 
 def as_event(x) -> Ev:
-    """One Ev from a StoredEvent row, a sync (seq, payload, kind, boot, ticks) row, msgpack bytes or a dict."""
-    wall = None
+    """One Ev from a StoredEvent row, a sync (seq, payload, kind, boot, ticks) row, msgpack bytes or a dict.
+
+    A stored or synced row keeps its seq whatever its payload holds; bytes or a dict must carry an int seq.
+    """
     if isinstance(x, Ev):
         return x
+    wall, seq = None, None
     if isinstance(x, (bytes, bytearray, memoryview)):
-        data = unpack(bytes(x))
+        data, problem = _decode(x)
     elif isinstance(x, dict):
-        data = x
+        data, problem = x, None
     elif isinstance(x, tuple) and len(x) == 5:
-        data = unpack(bytes(x[1]))
+        seq = x[0]
+        data, problem = _decode(x[1])
     elif hasattr(x, "payload"):
-        data, wall = unpack(bytes(x.payload)), getattr(x, "wall_ms", None)
+        seq, wall = x.seq, getattr(x, "wall_ms", None)
+        data, problem = _decode(x.payload)
     else:
         raise CaseFileError(f"not an event: {type(x).__name__}")
-    if not isinstance(data, dict) or not isinstance(data.get("seq"), int) or not isinstance(data.get("k"), str) \
-            or not isinstance(data.get("t"), int):
-        raise CaseFileError(f"an event needs seq, k and t: {data!r:.80}")
-    return Ev(data["seq"], data["k"], data.get("b"), data["t"], wall, data)
+    own = data.get("seq")
+    if seq is None:
+        if type(own) is not int:
+            raise CaseFileError(f"an event needs an int seq: {data!r:.80}" if not problem else f"an event {problem}")
+        seq = own
+    elif own != seq and problem is None:
+        problem = f"its own seq is {show(own)}"
+    kind, boot, ticks, odd = event_clock(data)
+    if odd and problem is None:
+        problem = "the host cannot take its " + ", ".join(odd)
+    if wall_dt(wall) is None or ticks is None:
+        wall = None  # a wall time stored before the host checked anchors: unknown
+    return Ev(seq, kind, boot, ticks, wall, data, problem)
 
 
 def span_ms(a: Ev, b: Ev) -> int | None:
     """Milliseconds from a to b: ticks within one boot, else wall clocks when both are known, else None."""
+    if a.ticks is None or b.ticks is None:
+        return None
     if a.boot == b.boot:
         return b.ticks - a.ticks
     if a.wall_ms is not None and b.wall_ms is not None:
@@ -140,21 +174,28 @@ class _Reader:
         act = self.active()
         cid = act[2] if act else None
         self.events.append(ev)
-        if self.error is None:
+        if self.error is None and ev.problem is not None:
+            self.error = {"seq": ev.seq, "reason": "the panel's event cannot be replayed: " + ev.problem}
+        elif self.error is None:
             try:
                 if self.case is None:
                     self.case = Case()
                 self.case.boot = ev.boot
                 self.case.record(ev.kind, ev.ticks, {k: v for k, v in ev.data.items() if k not in _OWN})
-            except (CaseError, KeyError, TypeError, ValueError) as e:
-                self.error = {"seq": ev.seq, "reason": str(e) or type(e).__name__}
-            else:
                 self._observe(ev)
-        row = {**self.at(ev), "kind": ev.kind, "checklist": cid, "item": ev.data.get("item"),
-               "text": event_text(ev.data, cid), "undone": False}
+            except Exception as e:  # noqa: BLE001 - the panel's events are untrusted: any refusal stops the replay
+                self.error = {"seq": ev.seq, "reason": (str(e) or type(e).__name__)[:200]}
+        try:
+            text = event_text(ev.data, cid) if ev.problem is None else f"Unreadable event: {ev.problem}"
+        except Exception:  # noqa: BLE001 - a field of an odd type: say so, do not stop
+            text = f"Event {show(ev.kind)} with fields the host cannot show"
+        item = ev.data.get("item")
+        row = {**self.at(ev), "kind": ev.kind, "checklist": cid, "item": item if isinstance(item, str) else None,
+               "text": text, "undone": False}
         self.rows.append(row)
-        if ev.kind == "undo" and self.error is None and isinstance(ev.data.get("ref"), int):
-            self.rows[ev.data["ref"] - 1]["undone"] = True  # the timeline keeps it, marked
+        ref = ev.data.get("ref")
+        if ev.kind == "undo" and self.error is None and type(ref) is int and 1 <= ref < len(self.rows):
+            self.rows[ref - 1]["undone"] = True  # the timeline keeps it, marked
         return row
 
     def _status(self, ri, attempt, iid):
@@ -316,13 +357,14 @@ def _build(r: _Reader) -> dict:
     st = r.case.state if r.case else None
     undone = set(r.case.undone) if r.case else set()
     first = evs[0] if evs else None
-    close = next((e for e in evs if e.kind == "close" and e.seq not in undone), None)
-    opened = first.data if first and first.kind == "open" else {}
+    close = next((e for e in evs if e.kind == "close" and e.seq not in undone and e.problem is None), None)
+    opened = {k: v for k, v in first.data.items() if isinstance(v, str)} if first and first.kind == "open" else {}
     walls = [e.wall_ms is not None for e in evs]
     profile = None
-    for e in evs:
-        if e.kind == "profile" and e.seq not in undone:
-            profile = {**(e.data.get("p") or {}), "source": e.data.get("src", "host")}
+    replayed = evs if r.error is None else evs[: r.error["seq"] - evs[0].seq]
+    for e in replayed:
+        if e.kind == "profile" and e.seq not in undone and isinstance(e.data.get("p"), dict):
+            profile = {**e.data["p"], "source": e.data.get("src", "host")}
     findings = st.findings if st else None
     answered = []
     if findings is not None:
@@ -467,7 +509,7 @@ class LiveCase:
 
     def _now_ticks(self, now: float | None) -> tuple[int | None, bool]:
         evs = self._r.events
-        if not evs:
+        if not evs or evs[-1].ticks is None:
             return None, False
         if self._rx is None:
             return evs[-1].ticks, False
@@ -482,7 +524,9 @@ class LiveCase:
         last = evs[-1] if evs else None
 
         def since(ev: Ev | None) -> int | None:
-            return ticks - ev.ticks if ev is not None and last is not None and ev.boot == last.boot else None
+            if ev is None or last is None or ev.boot != last.boot or ticks is None or ev.ticks is None:
+                return None
+            return ticks - ev.ticks
 
         act = r.active()
         technique = step = None

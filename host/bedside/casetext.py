@@ -11,6 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 
+def _printable(line: str) -> str:
+    """A line with the characters a terminal would act on (escapes, bidi overrides, NUL) shown as \\x.. escapes:
+    notes and reasons come from the panel and may hold anything."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+
+
 def duration(ms: int | None) -> str:
     """1:02:03 or 2:03 (min:s); "?" when unknown."""
     if ms is None:
@@ -106,4 +112,4 @@ def render(detail: dict) -> str:
     out.append("Timeline:")
     for r in s["timeline"]:
         out.append(f"  #{r['seq']:<4} {moment(r):>23}  {r['text']}" + ("  [undone]" if r["undone"] else ""))
-    return "\n".join(out) + "\n"
+    return "\n".join(_printable(line) for text in out for line in str(text).split("\n")) + "\n"

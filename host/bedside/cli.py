@@ -9,10 +9,11 @@ import time
 
 import typer
 
+from bedside.cli_errors import Typer, fail, printable
 from bedside.link import LinkError, PanelLink
 from bedside.sim import DEFAULT_HEAP, PAIR_A_HOST, PanelDied, PanelSim
 
-app = typer.Typer(
+app = Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Bedside: the workstation side of the cath-lab bedside assistant.",
@@ -21,14 +22,12 @@ app = typer.Typer(
 PORT_HELP = "Serial port of the panel: a board's /dev/ttyACM0, or the path `bedside panel-sim` printed."
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+_fail = fail  # error: one line, exit 1 (bedside.cli_errors: every command runs under its one error path)
 
 
 def describe(reply: dict) -> str:
-    """One line naming the panel from its handshake reply."""
-    return (
+    """One line naming the panel from its handshake reply (what the panel sent, escaped where a terminal would act)."""
+    return printable(
         f"panel {reply['device_id']}: firmware {reply['firmware']}, protocol v{reply['version']}, "
         f"clinical content {reply['content']}, max frame {reply['max_frame']} bytes"
     )
@@ -105,6 +104,7 @@ def ping(
         _fail(str(e))
 
 
+SHOWN = 10  # warnings and failures a sync prints; the audit log keeps them
 DB_HELP = "Database URL (sqlite:///FILE or postgresql+psycopg://...). Default: SQLite in the user data dir."
 
 
@@ -165,11 +165,16 @@ def sync_cmd(
     db: str = typer.Option(None, help=DB_HELP),
     attempts: int = typer.Option(3, help="Reconnect and resume this many times if the link is lost."),
 ):
-    """Copy every case on the panel into the database; resumes where a broken sync stopped."""
+    """Copy every case on the panel into the database; resumes where a broken sync stopped.
+
+    Exit status: 0 when every case is synced; 1 when something was not (each said on one line:
+    `error: ...`); 130 after Ctrl-C (the events stored so far stay, the next sync resumes).
+    A value from the panel the host cannot keep is stored as unknown and said (`warning: ...`).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from bedside.pairing import HostStore, PairingError
-    from bedside.sync import sync_port
+    from bedside.sync import SyncInterrupted, sync_port
 
     store = _store(db)
     try:
@@ -183,6 +188,16 @@ def sync_cmd(
             summary = sync_port(port, store, HostStore(), attempts, progress)
     except (LinkError, PairingError) as e:
         _fail(str(e))
+    except SyncInterrupted as e:
+        s = e.summary
+        stored = s.new if s.stored is None else s.stored
+        typer.echo(f"sync interrupted (Ctrl-C): {stored} new events stored from {len(s.cases)} case(s) of panel "
+                   f"{s.device_id}; the sync session is marked interrupted; run `bedside sync` again to resume",
+                   err=True)
+        raise typer.Exit(130) from None
+    except KeyboardInterrupt:
+        typer.echo("sync interrupted (Ctrl-C) before any event was stored; run `bedside sync` again", err=True)
+        raise typer.Exit(130) from None
     finally:
         store.close()
     typer.echo(f"panel {summary.device_id}: {len(summary.cases)} cases, {summary.new} new events, "
@@ -190,6 +205,15 @@ def sync_cmd(
     for c in summary.cases:
         state = "closed" if c.closed else "open"
         typer.echo(f"  case {c.case_id} ({state}): {c.events} events, {c.new} new")
+    for w in summary.warnings[:SHOWN]:
+        typer.echo(f"warning: {printable(w)}", err=True)
+    for f in summary.failures[:SHOWN]:
+        typer.echo(f"error: {printable(f)}", err=True)
+    hidden = max(0, len(summary.warnings) - SHOWN) + max(0, len(summary.failures) - SHOWN)
+    if hidden:
+        typer.echo(f"warning: {hidden} more not shown (the audit log keeps the first ones)", err=True)
+    if summary.failures:
+        raise typer.Exit(1)
 
 
 @app.command("screens")
@@ -216,7 +240,7 @@ def score(
     json_file: str = typer.Option(..., "--json", help="JSON file of findings (`-` reads standard input)."),
 ):
     """Evaluate findings with the panel's scoring engine; print every score with its basis as JSON."""
-    from bedside.scores import InputError, score_report
+    from bedside.scores import InputError, parse, score_report
 
     try:
         text = sys.stdin.read() if json_file == "-" else open(json_file, encoding="utf-8").read()
@@ -225,11 +249,7 @@ def score(
     except UnicodeDecodeError as e:
         _fail(f"{json_file} is not UTF-8 text: {e.reason} at byte {e.start}")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        _fail(f"{json_file} is not valid JSON: {e}")
-    try:
-        report = score_report(data)
+        report = score_report(parse(text, json_file))
     except InputError as e:
         _fail(str(e))
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))

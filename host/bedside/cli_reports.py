@@ -146,7 +146,9 @@ def register(app: typer.Typer, open_store, fail, on_panel) -> None:
         for p in paths:
             typer.echo(str(p))
 
-    ops = typer.Typer(help="Operators: list (the default), add, push to a panel.", no_args_is_help=False)
+    from bedside.cli_errors import Typer
+
+    ops = Typer(help="Operators: list (the default), add, push to a panel.", no_args_is_help=False)
     app.add_typer(ops, name="operators")
 
     def _list(db: str | None, as_json: bool) -> None:

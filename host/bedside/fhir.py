@@ -11,7 +11,8 @@ outcome id of the panel's content). Units are UCUM. The panel stores no patient
 identity: each case has a Patient with no name (identifier: the host's reference, when
 one was assigned and the export is not de-identified).
 
-Public API: bundle(records) -> dict (records from bedside.export.collect); validate(doc) -> Bundle model.
+Public API: case_entries(record) -> the entries of one case; bundle(records) -> dict (records from
+bedside.export.records); validate(doc) -> Bundle model.
 """
 
 from __future__ import annotations
@@ -173,13 +174,15 @@ def _case_resources(rec: dict) -> list[dict]:
     return out
 
 
+def case_entries(rec: dict) -> list[dict]:
+    """The Bundle entries of one record: its Patient, Procedure and Observations."""
+    return [{"fullUrl": f"urn:uuid:{res['id']}", "resource": res} for res in _case_resources(rec)]
+
+
 def bundle(records: list[dict]) -> dict:
     """A FHIR R4B Bundle (type collection) of every record's Patient, Procedure and Observations."""
-    entries = []
-    for rec in records:
-        for res in _case_resources(rec):
-            entries.append({"fullUrl": f"urn:uuid:{res['id']}", "resource": res})
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [e for rec in records for e in case_entries(rec)]}
 
 
 def validate(doc: dict):

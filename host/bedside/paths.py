@@ -1,5 +1,6 @@
 """Where the firmware, the protocol and the MicroPython tools are, and where user data goes."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,8 +22,23 @@ def tool(name: str) -> Path:
     return path
 
 
+class DataDirError(OSError):
+    """The user data directory cannot be created or written; the message says where and what to do."""
+
+
 def user_data_dir() -> Path:
-    """The per-user data directory (database, simulated panel flash)."""
+    """The per-user data directory (database, pairing keys, simulated panel flash), created if missing.
+
+    Raises:
+        DataDirError: it cannot be created, or this user may not write to it.
+    """
     path = Path(platformdirs.user_data_dir("bedside", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DataDirError(f"cannot create the data directory {path} ({e.strerror or e}): set XDG_DATA_HOME to a "
+                           "folder you may write to, or give --db") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise DataDirError(f"the data directory {path} is not writable: make it writable, or set XDG_DATA_HOME to a "
+                           "folder you may write to, or give --db")
     return path

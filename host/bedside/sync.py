@@ -15,9 +15,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from bedlink.errors import ProtocolError
 from bedlink.mpack import unpack
 from bedside.link import LinkError, PanelError, PanelLink
 from bedside.pairing import AuthExchange, HostStore, PairingExchange
+from bedside.panelvalues import SEQ_MAX, anchor_conflict, event_clock, ident_problem, label, show, wall_ok
+from bedside.store.errors import StoreError
 
 WINDOW = 64  # frames per pull: a 200-event case comes in one round trip
 
@@ -31,6 +34,7 @@ class CaseSync:
     new: int = 0
     duplicate: int = 0
     closed: bool = False
+    problem: str | None = None  # why the case stopped short of the panel's count (PanelValueError)
 
 
 @dataclass
@@ -42,6 +46,9 @@ class SyncSummary:
     cases: list[CaseSync] = field(default_factory=list)
     anchors: int = 0
     round_trips: int = 0
+    warnings: list[str] = field(default_factory=list)  # panel values kept as unknown, in words
+    failures: list[str] = field(default_factory=list)  # cases (or parts of them) not synced, in words
+    stored: int | None = None  # new events the database holds from this session, counted there when it ended
 
     @property
     def new(self) -> int:
@@ -114,26 +121,128 @@ def push_profiles(link: PanelLink, hosts: HostStore, profiles: list[dict]) -> li
     return stored
 
 
+class SyncInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sync, after its session began: `summary` says what was stored (the session is closed as
+    "interrupted" and audited)."""
+
+    def __init__(self, summary: SyncSummary):
+        super().__init__("sync interrupted")
+        self.summary = summary
+
+
+class PanelValueError(LinkError):
+    """The panel sent a value the host cannot take where it cannot go on without it; the message says which."""
+
+
+MAX_REPORTED = 20  # warnings audited one by one per sync; the rest are counted in one more row
+
+
 def _pages(link: PanelLink, request: str, rows: str) -> list:
+    """Every row of a paged listing; a panel whose `next` does not follow on from its page is refused."""
     out, start = [], 0
     while True:
         reply = link.request(request, {"start": start})
-        out.extend(reply[rows])
-        if not reply["next"]:
+        page = reply[rows]
+        out.extend(page)
+        nxt = reply["next"]
+        if not nxt:
             return out
-        start = reply["next"]
+        if not page or nxt != start + len(page):
+            raise PanelValueError(f"the panel's {rows} list does not page on: from {start} it sent {len(page)} "
+                                  f"rows and next {nxt}")
+        start = nxt
 
 
-def events_of(part: dict) -> list[tuple]:
-    """The (seq, payload, kind, boot, ticks) rows of one `events` frame, checked against its `first`."""
+def events_of(part: dict, problems: list[str] | None = None) -> list[tuple]:
+    """The (seq, payload, kind, boot, ticks) rows of one `events` frame, checked against its `first`.
+
+    kind, boot and ticks are None where the panel's value cannot be kept (bedside.panelvalues); each
+    such event is named in `problems`. An event that is not a msgpack map, or whose own seq is not its
+    place in the frame, raises PanelValueError: the host cannot tell where it belongs.
+    """
     rows = []
     for i, payload in enumerate(part["events"]):
-        ev = unpack(payload)
         seq = part["first"] + i
-        if ev.get("seq") != seq:
-            raise LinkError(f"event {i} of a frame from {part['first']} carries seq {ev.get('seq')}")
-        rows.append((seq, payload, ev.get("k", ""), ev.get("b", 0), ev.get("t", 0)))
+        if not 1 <= seq <= SEQ_MAX:
+            raise PanelValueError(f"event {seq} of case {show(part['case'])}: a seq the host cannot store "
+                                  f"(1 to {SEQ_MAX})")
+        try:
+            ev = unpack(payload)
+        except ProtocolError as e:
+            raise PanelValueError(f"event {seq} of case {show(part['case'])} is not readable: {e.reason}") from None
+        if not isinstance(ev, dict):
+            raise PanelValueError(f"event {seq} of case {show(part['case'])} is not a map but {type(ev).__name__}")
+        if type(ev.get("seq")) is not int or ev["seq"] != seq:
+            raise PanelValueError(f"event {i} of a frame from {part['first']} carries seq {show(ev.get('seq'))}")
+        kind, boot, ticks, odd = event_clock(ev)
+        if odd and problems is not None:
+            problems.append(f"event {seq}: " + ", ".join(odd))
+        rows.append((seq, payload, kind, boot, ticks))
     return rows
+
+
+def _close(store, summary: SyncSummary, hosts: HostStore, status: str, error: str | None) -> None:
+    """End the sync session as `status` and audit it; a database that fails here too is left to the caller's
+    error (which already says what went wrong)."""
+    action = {"done": "sync_done", "failed": "sync_failed", "interrupted": "sync_interrupted"}[status]
+    try:
+        # Counted in the database: Ctrl-C may land after an ingest committed and before its count came back.
+        summary.stored = store.session_events(summary.session_id)
+        detail = (f"{len(summary.cases)} cases, {summary.stored} new events, {summary.duplicate} already held"
+                  + (f"; {error}" if error else ""))
+        store.finish_sync(summary.session_id, status, summary.stored, summary.duplicate, len(summary.cases), error)
+        for i, w in enumerate(summary.warnings + summary.failures):
+            if i == MAX_REPORTED:
+                store.audit("panel_values", hosts.host_id, summary.device_id,
+                            f"{len(summary.warnings) + len(summary.failures) - i} more (first {MAX_REPORTED} above)")
+                break
+            store.audit("panel_value" if i < len(summary.warnings) else "case_not_synced", hosts.host_id,
+                        summary.device_id, w)
+        store.audit(action, hosts.host_id, summary.device_id, detail)
+    except StoreError:
+        if status == "done":
+            raise
+
+
+def _anchors_kept(store, device_id: str, anchors: list, summary: SyncSummary) -> list[tuple]:
+    """The listed anchors the host keeps: a wall time between 2000 and 2200, agreeing with the anchors the store
+    already holds for the boot (bedside.panelvalues.anchor_conflict); the others are named in summary.warnings."""
+    stored = store.anchors(device_id, {a[0] for a in anchors})
+    kept, odd, conflicting = [], [], []
+    for boot, ticks, wall in anchors:
+        if not wall_ok(wall):
+            odd.append((boot, ticks, wall))
+        elif (ticks, wall) not in stored.get(boot, ()) and anchor_conflict(stored.get(boot, []), ticks, wall):
+            conflicting.append((boot, ticks, wall, anchor_conflict(stored[boot], ticks, wall)))
+        else:
+            kept.append((boot, ticks, wall))
+    if odd:
+        summary.warnings.append(
+            f"{len(odd)} time anchor(s) left out, their wall time not between 2000 and 2200 (first: boot "
+            f"{odd[0][0]}, ticks {odd[0][1]}, {odd[0][2]} ms): events of those boots keep relative times")
+    if conflicting:
+        b, t, w, off = conflicting[0]
+        summary.warnings.append(
+            f"{len(conflicting)} time anchor(s) left out, disagreeing with the anchors already stored for their boot "
+            f"(first: boot {b}, ticks {t}, {off:+} ms off): the times already shown stay")
+    return kept
+
+
+def _plan_cases(cases: list, summary: SyncSummary) -> list:
+    """The listed cases the host can store, once each; the others are named in summary.failures."""
+    out, seen = [], set()
+    for case_id, count, acked, closed in cases:
+        why = ident_problem(case_id)
+        if why is None and (count > SEQ_MAX or acked > SEQ_MAX):
+            why = f"counts {count} and {acked} events acknowledged: more than the host stores ({SEQ_MAX})"
+        if why is None and case_id in seen:
+            why = "listed twice"
+        if why is not None:
+            summary.failures.append(f"case {show(case_id)} not synced: {why}")
+            continue
+        seen.add(case_id)
+        out.append((case_id, count, acked, closed))
+    return out
 
 
 def sync(link: PanelLink, store, hosts: HostStore, progress: Callable[[int, int], None] | None = None,
@@ -141,27 +250,37 @@ def sync(link: PanelLink, store, hosts: HostStore, progress: Callable[[int, int]
     """Sync every case of the panel on `link` into `store`.
 
     progress(done, total) is called as events arrive (total: events the store lacked at the start).
+    Every value from the panel is checked first (bedside.panelvalues): one the host cannot keep is stored
+    as unknown and named in summary.warnings; a case that cannot be synced (an id the host cannot store,
+    an event it cannot place) is named in summary.failures and the others go on. Both are audited.
+    Ctrl-C (KeyboardInterrupt) ends the session as "interrupted", audited, and is raised again.
     """
     wall_ms = wall_ms or (lambda: int(time.time() * 1000))
     hello = link.hello()
     device_id = hello["device_id"]
+    why = ident_problem(device_id)
+    if why is not None:
+        raise PanelValueError(f"the panel's device id {why}: the host cannot store it; nothing was synced")
     if hello["version"] < 3:
         raise LinkError(f"panel {device_id} speaks protocol v{hello['version']}: sync needs v3")
-    store.upsert_device(device_id, hello["firmware"], hello["content"])
+    warnings = [f"the panel's {what} {show(hello[key])} is kept as unknown (not short printable text)"
+                for key, what in (("firmware", "firmware version"), ("content", "content version"))
+                if label(hello[key]) is None]
+    store.upsert_device(device_id, label(hello["firmware"]), label(hello["content"]))
     authenticate(link, hosts, device_id, store)
     trips0 = link.round_trips
-    summary = SyncSummary(device_id, session_id=store.begin_sync(device_id, hosts.host_id))
+    summary = SyncSummary(device_id, session_id=store.begin_sync(device_id, hosts.host_id), warnings=warnings)
     store.audit("sync_started", hosts.host_id, device_id, f"session {summary.session_id}")
     try:
         anchor = link.request("set_time", {"wall_ms": wall_ms()})
         anchors = _pages(link, "list_anchors", "anchors")
         if [anchor["boot"], anchor["ticks"]] not in [a[:2] for a in anchors]:
             raise LinkError("the panel did not keep the time anchor it reported")
-        store.add_anchors(device_id, [tuple(a) for a in anchors])
-        summary.anchors = len(anchors)
-        cases = _pages(link, "list_cases", "cases")
+        kept = _anchors_kept(store, device_id, anchors, summary)
+        store.add_anchors(device_id, kept)
+        summary.anchors = len(kept)
         plan = []
-        for case_id, count, acked, closed in cases:
+        for case_id, count, acked, closed in _plan_cases(_pages(link, "list_cases", "cases"), summary):
             store.upsert_case(device_id, case_id, "closed" if closed else "open", count, acked)
             plan.append((case_id, count, acked, closed, store.checkpoint(device_id, case_id)))
         total = sum(max(0, count - cp) for _c, count, _a, _cl, cp in plan)
@@ -171,32 +290,41 @@ def sync(link: PanelLink, store, hosts: HostStore, progress: Callable[[int, int]
         for case_id, count, acked, closed, checkpoint in plan:
             result = CaseSync(case_id, count, closed=closed)
             summary.cases.append(result)
-            while checkpoint < count:
-                parts = link.request_parts("pull", {"case": case_id, "start": checkpoint + 1, "window": window})
-                for part in parts:
-                    rows = events_of(part)
-                    if rows:
-                        new, dup = store.ingest(device_id, case_id, rows, summary.session_id)
-                        result.new += new
-                        result.duplicate += dup
-                        done += len(rows)
-                        if progress:
-                            progress(min(done, total), total)
-                got = store.checkpoint(device_id, case_id)
-                if got <= checkpoint:
-                    raise LinkError(f"pull of case {case_id} from {checkpoint + 1} brought nothing new")
-                checkpoint = got
+            odd: list[str] = []
+            try:
+                while checkpoint < count:
+                    parts = link.request_parts("pull", {"case": case_id, "start": checkpoint + 1, "window": window})
+                    for part in parts:
+                        rows = events_of(part, odd)
+                        if rows:
+                            new, dup = store.ingest(device_id, case_id, rows, summary.session_id)
+                            result.new += new
+                            result.duplicate += dup
+                            done += len(rows)
+                            if progress:
+                                progress(min(done, total), total)
+                    got = store.checkpoint(device_id, case_id)
+                    if got <= checkpoint:
+                        raise PanelValueError(f"a pull from {checkpoint + 1} brought nothing new (the panel lists "
+                                              f"{count} events)")
+                    checkpoint = got
+            except PanelValueError as e:
+                result.problem = str(e)
+                summary.failures.append(f"case {case_id} synced up to event {checkpoint}, not further: {e}")
+            if odd:
+                summary.warnings.append(f"case {case_id}: {len(odd)} event(s) with values the host cannot keep, "
+                                        f"stored as unknown (first: {odd[0]})")
             if checkpoint > acked:
                 link.request("ack", {"case": case_id, "upto": checkpoint})
             store.upsert_case(device_id, case_id, "closed" if closed else "open", count, checkpoint)
+    except KeyboardInterrupt:
+        _close(store, summary, hosts, "interrupted", "stopped by the user (Ctrl-C)")
+        raise SyncInterrupted(summary) from None
     except Exception as e:
-        store.finish_sync(summary.session_id, "failed", summary.new, summary.duplicate, len(summary.cases), str(e))
-        store.audit("sync_failed", hosts.host_id, device_id, str(e))
+        _close(store, summary, hosts, "failed", str(e))
         raise
     summary.round_trips = link.round_trips - trips0
-    store.finish_sync(summary.session_id, "done", summary.new, summary.duplicate, len(summary.cases))
-    store.audit("sync_done", hosts.host_id, device_id,
-                f"{len(summary.cases)} cases, {summary.new} new events, {summary.duplicate} already held")
+    _close(store, summary, hosts, "done", "; ".join(summary.failures)[:1000] or None)
     return summary
 
 
@@ -208,6 +336,8 @@ def sync_port(port, store, hosts: HostStore, attempts: int = 3, progress=None, w
         try:
             with PanelLink(port, timeout=timeout) as link:
                 return sync(link, store, hosts, progress, window)
+        except PanelValueError:
+            raise  # the same panel says the same again: no use reconnecting
         except LinkError as e:
             last = e
             time.sleep(0.2 * (attempt + 1))

@@ -26,7 +26,13 @@ def aging_powercuts(seed: int, scale: int) -> tuple[list[str], dict]:
             str(seed)], {"MICROPYPATH": path}
 
 
-SOAKS = {"aging_powercuts": aging_powercuts}
+def hostile_panel(seed: int, scale: int) -> tuple[list[str], dict]:
+    """The host against 1,000 panels whose every field is drawn from the catalogue's types (tests/soak/hostile_panel.py)."""
+    return [sys.executable, str(ROOT / "tests/soak/hostile_panel.py"), "--examples", str(1000 * scale),
+            "--seed", str(seed)], {}
+
+
+SOAKS = {"aging_powercuts": aging_powercuts, "hostile_panel": hostile_panel}
 
 
 def main(argv: list[str]) -> int:

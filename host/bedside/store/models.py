@@ -32,7 +32,7 @@ NAMING = {
 }
 
 CASE_STATES = ("open", "closed")
-SYNC_STATUSES = ("running", "done", "failed")
+SYNC_STATUSES = ("running", "done", "failed", "interrupted")
 
 # Identifiers from the panel and the hosts: short strings.
 ID_LEN = 64
@@ -138,7 +138,7 @@ class SyncSession(Base):
     host_id: Mapped[str] = mapped_column(String(ID_LEN))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))  # SYNC_STATUSES ("interrupted" needs 11)
     events_new: Mapped[int] = mapped_column(Integer)
     events_duplicate: Mapped[int] = mapped_column(Integer)
     cases_seen: Mapped[int] = mapped_column(Integer)
@@ -158,9 +158,10 @@ class Event(Base):
     device_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    boot: Mapped[int] = mapped_column(BigInteger)
-    ticks: Mapped[int] = mapped_column(BigInteger)
+    # None where the panel's value could not be kept (bedside.panelvalues); the payload holds what it sent.
+    kind: Mapped[str | None] = mapped_column(String(32))
+    boot: Mapped[int | None] = mapped_column(BigInteger)
+    ticks: Mapped[int | None] = mapped_column(BigInteger)
     wall_ms: Mapped[int | None] = mapped_column(BigInteger)  # only when an anchor of this boot is known
     payload: Mapped[bytes] = mapped_column(LargeBinary)  # the panel's msgpack bytes, never re-encoded
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -11,7 +11,7 @@ system. A case's tally is the latest total plus every amount entered after it
 (amounts before a total are taken to be inside it); no entries: None, never 0.
 
 Public API: add_entry(store, device_id, case_id, kind, entered_by=..., ...) -> id;
-entries(store, device_id, case_id) -> [NurseEntryRow]; tallies(entries) -> dict;
+entries(store, device_id, case_id) -> [NurseEntryRow]; entries_of_cases(store, keys); tallies(entries) -> dict;
 as_dict(entry) -> dict; KINDS; LIMITS.
 """
 
@@ -21,7 +21,7 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from bedside.store.models import NURSE_KINDS as KINDS
 from bedside.store.models import NurseEntry
@@ -112,6 +112,19 @@ def entries(store: Store, device_id: str, case_id: str) -> list[NurseEntryRow]:
         ENTRIES.c.entered_at, ENTRIES.c.id)
     with store._tx(write=False) as conn:
         return [NurseEntryRow(**r._mapping) for r in conn.execute(q)]
+
+
+def entries_of_cases(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[NurseEntryRow]]:
+    """Every entry of each (device_id, case_id) in `keys`, in the order entered, in one query."""
+    out: dict[tuple[str, str], list[NurseEntryRow]] = {k: [] for k in keys}
+    if not keys:
+        return out
+    q = select(*ENTRIES.c).where(tuple_(ENTRIES.c.device_id, ENTRIES.c.case_id).in_(keys)).order_by(
+        ENTRIES.c.entered_at, ENTRIES.c.id)
+    with store._tx(write=False) as conn:
+        for r in conn.execute(q):
+            out[(r.device_id, r.case_id)].append(NurseEntryRow(**r._mapping))
+    return out
 
 
 def tallies(rows: list[NurseEntryRow]) -> dict:

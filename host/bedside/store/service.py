@@ -25,10 +25,15 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
+
+from bedside.panelvalues import KIND_MAX, SEQ_MAX, U32_MAX, WALL_MAX_MS, WALL_MIN_MS, is_uint, wall_dt, wall_ok
+from bedside.store.errors import StoreError, StoreUnavailable, bad_url, check_sqlite_path, damaged, describe, where
 
 from bedside.store.models import (
     CASE_STATES,
@@ -54,10 +59,6 @@ _DEVICES, _CASES, _EVENTS = Device.__table__, Case.__table__, Event.__table__
 _ANCHORS, _SYNCS, _AUDIT, _OPERATORS = Anchor.__table__, SyncSession.__table__, AuditEntry.__table__, Operator.__table__
 
 
-class StoreError(RuntimeError):
-    """The store cannot do what was asked: unsupported database, newer schema, bad argument."""
-
-
 @dataclass(frozen=True, slots=True)
 class CaseSummary:
     """One row of the case list."""
@@ -80,10 +81,9 @@ class CaseSummary:
 
     @property
     def started_at(self) -> datetime | None:
-        """Wall-clock start (UTC) when the first event's boot has an anchor, else None."""
-        if self.start_wall_ms is None:
-            return None
-        return datetime.fromtimestamp(self.start_wall_ms / 1000, tz=timezone.utc)
+        """Wall-clock start (UTC) when the first event's boot has an anchor, else None (also for a wall time
+        no anchor the host accepts can give: stored by a version before bedside.panelvalues)."""
+        return wall_dt(self.start_wall_ms)
 
     @property
     def complete(self) -> bool:
@@ -96,13 +96,18 @@ class StoredEvent:
     """One stored event; `payload` is exactly the bytes the panel sent."""
 
     seq: int
-    kind: str
-    boot: int
-    ticks: int
+    kind: str | None  # None: the panel's value could not be kept (bedside.panelvalues); the payload has it
+    boot: int | None
+    ticks: int | None
     wall_ms: int | None
     payload: bytes
     received_at: datetime
     sync_session_id: int | None
+
+
+def _text(value: str | None) -> str | None:
+    """Free text for a text column: NUL, which PostgreSQL's text cannot hold (a panel's words may carry it), escaped."""
+    return None if value is None else str(value).replace("\x00", "\\x00")
 
 
 def _now() -> datetime:
@@ -184,26 +189,57 @@ class Store:
     """
 
     def __init__(self, url: str):
-        """Open the database at `url` (a SQLAlchemy URL) and migrate it to the current schema."""
-        self.url = _normalise_url(url)
-        u = make_url(self.url)
-        self.dialect = u.get_backend_name()
+        """Open the database at `url` (a SQLAlchemy URL), check it and migrate it to the current schema.
+
+        Raises:
+            StoreUnavailable: the database cannot be used (one line: what, where, what to do): a URL that
+                does not parse or names another dialect, a file that is not a database, is damaged
+                (SQLite's quick_check) or read-only, an unwritable folder, a server that cannot be reached.
+        """
+        try:
+            self.url = _normalise_url(url)
+            u = make_url(self.url)
+            self.dialect = u.get_backend_name()
+        except (ArgumentError, ValueError, TypeError):
+            raise StoreUnavailable(bad_url(url, "is not a database URL")) from None
         if self.dialect not in _INSERTS:
-            raise StoreError(f"unsupported database {self.dialect!r}: Bedside stores cases in SQLite or PostgreSQL")
+            raise StoreUnavailable(bad_url(url, f"names a {self.dialect} database: Bedside stores cases in SQLite or PostgreSQL"))
         self._insert = _INSERTS[self.dialect]
+        file = None
         if self.dialect == "sqlite":
             if u.database and u.database != ":memory:" and not u.database.startswith("file:"):
-                Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(self.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-            event.listen(self.engine, "connect", _sqlite_connect)
-            event.listen(self.engine, "begin", _sqlite_begin)
-        else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+                file = Path(u.database).expanduser()
+                try:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as e:
+                    raise StoreUnavailable(f"cannot create the folder {file.parent} for the database: "
+                                           f"{e.strerror or e}: give --db a file in a folder you may write to") from None
+                check_sqlite_path(file)
         try:
+            if self.dialect == "sqlite":
+                self.engine = create_engine(self.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+                event.listen(self.engine, "connect", _sqlite_connect)
+                event.listen(self.engine, "begin", _sqlite_begin)
+            else:
+                self.engine = create_engine(self.url, pool_pre_ping=True)
+        except (SQLAlchemyError, ValueError, TypeError) as e:  # e.g. a driver option the URL gives wrong
+            raise StoreUnavailable(bad_url(url, f"cannot be used ({e})")) from None
+        try:
+            if file is not None:
+                self._check_pages()
             self._migrate()
         except BaseException:
             self.engine.dispose()
             raise
+
+    def _check_pages(self) -> None:
+        """SQLite's quick_check (about 2 ms a MB): a damaged file is refused whole, never half read."""
+        from bedside.store.errors import damage
+
+        with self._tx(write=False) as conn:
+            problem = damage(conn.connection.driver_connection)
+        if problem:
+            raise StoreUnavailable(damaged(where(self.url), problem))
 
     @staticmethod
     def default_url() -> str:
@@ -226,12 +262,20 @@ class Store:
 
     @contextmanager
     def _tx(self, write: bool = True) -> Iterator[Connection]:
-        """One transaction; on SQLite a writing one takes the write lock at BEGIN (no lock upgrade deadlocks)."""
-        with self.engine.connect() as conn:
-            if write:
-                conn.execution_options(bedside_write=True)
-            with conn.begin():
-                yield conn
+        """One transaction; on SQLite a writing one takes the write lock at BEGIN (no lock upgrade deadlocks).
+
+        A failure of the database itself (not a constraint: IntegrityError passes) becomes StoreUnavailable.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(bedside_write=True)
+                with conn.begin():
+                    yield conn
+        except IntegrityError:
+            raise
+        except (DBAPIError, sqlite3.Error, OSError) as e:
+            raise StoreUnavailable(describe(e, self.url)) from e
 
     def _migrate(self) -> None:
         with self._tx() as conn:
@@ -374,11 +418,16 @@ class Store:
         total = 0
         for seq, payload, kind, boot, ticks in events:
             total += 1
-            if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-                raise StoreError(f"event seq must be an integer >= 1, not {seq!r}")
+            if not is_uint(seq, SEQ_MAX) or seq < 1:
+                raise StoreError(f"event seq must be an integer 1..{SEQ_MAX}, not {seq!r}")
             if not isinstance(payload, (bytes, bytearray, memoryview)):
                 raise StoreError(f"event {seq}: payload must be bytes, not {type(payload).__name__}")
-            batch.setdefault(seq, (bytes(payload), kind, int(boot), int(ticks)))
+            if kind is not None and (type(kind) is not str or len(kind) > KIND_MAX):
+                raise StoreError(f"event {seq}: kind must be text of <= {KIND_MAX} characters or None, not {kind!r}")
+            for name, value in (("boot", boot), ("ticks", ticks)):
+                if value is not None and not is_uint(value, U32_MAX):
+                    raise StoreError(f"event {seq}: {name} must be 0..{U32_MAX} or None (unknown), not {value!r}")
+            batch.setdefault(seq, (bytes(payload), kind, boot, ticks))
         if not batch:
             return 0, 0
         seqs = sorted(batch)
@@ -398,13 +447,14 @@ class Store:
                 self._audit_conflict(conn, device_id, case_id, differ, sync_session, now)
             fresh = [seq for seq in seqs if seq not in stored]
             if fresh:
-                anchors = self._anchor_table(conn, device_id, {batch[seq][2] for seq in fresh})
+                anchors = self._anchor_table(conn, device_id, {batch[seq][2] for seq in fresh} - {None})
                 rows = []
                 for seq in fresh:
                     payload, kind, boot, ticks = batch[seq]
+                    known = boot in anchors and ticks is not None
                     rows.append({
                         "device_id": device_id, "case_id": case_id, "seq": seq, "kind": kind, "boot": boot,
-                        "ticks": ticks, "wall_ms": _nearest_wall(anchors[boot], ticks) if boot in anchors else None,
+                        "ticks": ticks, "wall_ms": _nearest_wall(anchors[boot], ticks) if known else None,
                         "payload": payload, "received_at": now, "sync_session_id": sync_session,
                     })
                 # One statement, many parameter sets: the driver's executemany (psycopg pipelines it),
@@ -455,7 +505,25 @@ class Store:
         with self._tx(write=False) as conn:
             return [StoredEvent(*r[:5], bytes(r[5]), *r[6:]) for r in conn.execute(q)]
 
+    def events_of_cases(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[StoredEvent]]:
+        """Every stored event of each (device_id, case_id) in `keys`, by seq, in one query (a page of an export)."""
+        out: dict[tuple[str, str], list[StoredEvent]] = {k: [] for k in keys}
+        if not keys:
+            return out
+        e = _EVENTS
+        q = select(e.c.device_id, e.c.case_id, *(e.c[f.name] for f in fields(StoredEvent))).where(
+            tuple_(e.c.device_id, e.c.case_id).in_(keys)).order_by(e.c.device_id, e.c.case_id, e.c.seq)
+        with self._tx(write=False) as conn:
+            for r in conn.execute(q):
+                out[(r[0], r[1])].append(StoredEvent(*r[2:7], bytes(r[7]), *r[8:]))
+        return out
+
     # -- time anchors -----------------------------------------------------------------
+
+    def anchors(self, device_id: str, boots: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+        """The stored anchors of `boots`: boot -> [(ticks, wall_ms)] by ticks."""
+        with self._tx(write=False) as conn:
+            return self._anchor_table(conn, device_id, boots)
 
     def add_anchors(self, device_id: str, anchors: Iterable[tuple[int, int, int]]) -> int:
         """Store time anchors (boot, ticks, wall_ms) and recompute the wall time of every event of their boots.
@@ -465,8 +533,17 @@ class Store:
 
         Returns:
             How many anchors were new.
+
+        Raises:
+            StoreError: a boot or ticks outside 0..2**32-1, or a wall time outside bedside.panelvalues'
+                window (2000 to 2200): nothing is stored (sync leaves such anchors out and says so).
         """
-        rows = {(int(b), int(t)): int(w) for b, t, w in anchors}
+        rows = {}
+        for b, t, w in anchors:
+            if not (is_uint(b, U32_MAX) and is_uint(t, U32_MAX) and wall_ok(w)):
+                raise StoreError(f"anchor (boot {b!r}, ticks {t!r}, wall {w!r} ms): boot and ticks are 0..{U32_MAX}, "
+                                 f"the wall time {WALL_MIN_MS}..{WALL_MAX_MS - 1} ms (2000 to 2200)")
+            rows[(b, t)] = w
         if not rows:
             return 0
         boots = sorted({b for b, _ in rows})
@@ -507,16 +584,25 @@ class Store:
 
     def finish_sync(self, id: int, status: str, events_new: int, events_duplicate: int, cases_seen: int,
                     error: str | None = None) -> None:
-        """Close a sync session as "done" or "failed" with its counts. The caller audits "sync_done"/"sync_failed"."""
+        """Close a sync session as "done", "failed" or "interrupted" (Ctrl-C) with its counts.
+
+        The caller audits "sync_done", "sync_failed" or "sync_interrupted".
+        """
         if status not in SYNC_STATUSES or status == "running":
-            raise StoreError(f"a sync ends as 'done' or 'failed', not {status!r}")
+            raise StoreError(f"a sync ends as 'done', 'failed' or 'interrupted', not {status!r}")
         with self._tx() as conn:
             res = conn.execute(update(_SYNCS).where(_SYNCS.c.id == id).values(
                 finished_at=_now(), status=status, events_new=events_new, events_duplicate=events_duplicate,
-                cases_seen=cases_seen, error=error,
+                cases_seen=cases_seen, error=_text(error),
             ))
             if res.rowcount != 1:
                 raise StoreError(f"no sync session {id}")
+
+    def session_events(self, session_id: int) -> int:
+        """How many events sync session `session_id` stored (each new event keeps the session that brought it)."""
+        q = select(func.count()).select_from(_EVENTS).where(_EVENTS.c.sync_session_id == session_id)
+        with self._tx(write=False) as conn:
+            return conn.execute(q).scalar_one()
 
     def sync_sessions(self, device_id: str | None = None) -> list[SyncSession]:
         """Sync sessions, newest first (detached model objects)."""
@@ -530,7 +616,7 @@ class Store:
         """Append an audit row ("pair", "unpair", "auth_failed", ...), stamped now."""
         with self._tx() as conn:
             conn.execute(_AUDIT.insert().values(
-                at=_now(), host_id=host_id, device_id=device_id, action=action, detail=detail))
+                at=_now(), host_id=host_id, device_id=device_id, action=action, detail=_text(detail)))
 
     def audit_log(self, device_id: str | None = None, limit: int = 1000) -> list[AuditEntry]:
         """The latest audit rows, newest first (detached model objects)."""

@@ -11,6 +11,7 @@ Public API:
     refresh(store, device_id, case_id) -> bool
     refresh_stale(store, progress=None) -> int;  stale_count(store) -> int
     list_cases(store, search=None, sort="date", descending=True, limit=100, offset=0) -> CasePage
+    iter_cases(store, page=200) -> every CaseRow, oldest first, a page at a time (exports); case_pages(): the pages
     case_detail(store, device_id, case_id) -> dict
     summary_row(...) -> dict (the row's columns; bedside.samples writes rows in bulk with it)
 """
@@ -18,13 +19,15 @@ Public API:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import and_, case, delete, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select, tuple_
 
 from bedside.casefile import figures, score_category, score_value, summarize
 from bedside.eventtext import checklist_title
+from bedside.panelvalues import wall_dt
 from bedside.store import nurse
 from bedside.store.models import CaseSummaryRow, Operator
 from bedside.store.service import Store, StoreError, _now
@@ -84,10 +87,6 @@ class CasePage:
     limit: int
 
 
-def _ms_to_dt(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
-
-
 def score_digest(scores: list[dict]) -> dict:
     """Score id -> {lo, hi, category, complete, grade, applicable}: what the table and the reports need of each score.
 
@@ -122,27 +121,28 @@ def summary_row(device_id: str, case_id: str, summary: dict, *, seen: datetime, 
     """The case_summaries columns of one case from its summarize() result and what the host knows."""
     op_id = case_operator_id if case_operator_id is not None else profile_operator(summary["operator"], operators)
     profile = summary["operator"] or {}
-    op_name = operators.get(op_id) if op_id is not None else profile.get("name")
+    op_name = operators.get(op_id) if op_id is not None else _name(profile.get("name"))
     figs = figures(summary, tallies)
     tech = summary["outcome"]["technical_success"]["value"]
     techniques = ", ".join(dict.fromkeys(t["checklist"] for t in summary["techniques"]))
     titles = " ".join(checklist_title(t["checklist"]) for t in summary["techniques"])
     outcome = {"yes": "success", "no": "failure"}.get(tech, "unknown")
     panel_compl = [c["id"] for c in summary["outcome"]["complications"]]
-    date_source = "panel" if start_wall_ms is not None else "host"
+    start = wall_dt(start_wall_ms)  # None also for a wall time no accepted anchor gives (bedside.panelvalues)
+    date_source = "panel" if start is not None else "host"
     words = [case_id, device_id, reference, op_name, summary["vessel"], techniques, titles, outcome]
     return {
         "device_id": device_id, "case_id": case_id, "version": SUMMARY_VERSION, "seen": seen,
         "start_wall_ms": start_wall_ms, "case_operator_id": case_operator_id, "reference": reference,
-        "case_date": _ms_to_dt(start_wall_ms) if start_wall_ms is not None else first_seen,
+        "case_date": start or first_seen,
         "date_source": date_source, "operator_id": op_id, "operator": op_name, "vessel": summary["vessel"],
         "techniques": techniques[:200], "outcome": outcome, "technical_success": tech,
         "procedural_success": summary["outcome"]["procedural_success"]["value"],
         "in_hospital_mace": summary["outcome"]["in_hospital_mace"]["value"],
         "complications": len(set(panel_compl) | set(complications)),
-        "procedure_s": figs["procedure_s"]["value"], "fluoro_s": figs["fluoro_s"]["value"],
-        "contrast_ml": figs["contrast_ml"]["value"],
-        "dose_mgy": None if figs["dose_mgy"]["value"] is None else round(figs["dose_mgy"]["value"]),
+        "procedure_s": _int32(figs["procedure_s"]["value"]), "fluoro_s": _int32(figs["fluoro_s"]["value"]),
+        "contrast_ml": _int32(figs["contrast_ml"]["value"]),
+        "dose_mgy": None if figs["dose_mgy"]["value"] is None else _int32(round(figs["dose_mgy"]["value"])),
         "events": summary["events"], "closed": summary["closed"],
         "scores": json.dumps(score_digest(summary["scores"]), sort_keys=True),
         "figures": json.dumps(figs, sort_keys=True),
@@ -150,6 +150,17 @@ def summary_row(device_id: str, case_id: str, summary: dict, *, seen: datetime, 
         "search": " ".join(w for w in words if w).lower(),
         "updated_at": _now(),
     }
+
+
+def _int32(value) -> int | None:
+    """A figure for an integer column (PostgreSQL's integer), or None (unknown) when it is no such number: the
+    panel's clocks may span anything between two boots anchored far apart."""
+    return value if type(value) is int and -(2**31) <= value < 2**31 else None
+
+
+def _name(value) -> str | None:
+    """An operator's name as the panel's profile gives it, if it is printable text (the column holds 100)."""
+    return value[:100] if isinstance(value, str) and value.strip() and value.isprintable() else None
 
 
 def _operators(conn) -> dict[int, str]:
@@ -271,6 +282,37 @@ def list_cases(store: Store, search: str | None = None, sort: str = "date", desc
         rows = [CaseRow(*r) for r in conn.execute(q)]
         total = conn.execute(n).scalar_one()
     return CasePage(rows, total, offset, limit)
+
+
+def iter_cases(store: Store, page: int = 200, refresh: bool = True) -> Iterator[CaseRow]:
+    """Every row of the cases table, oldest first (date, then panel and case id), read `page` rows at a time."""
+    for rows in case_pages(store, page, refresh):
+        yield from rows
+
+
+def case_pages(store: Store, page: int = 200, refresh: bool = True) -> Iterator[list[CaseRow]]:
+    """The rows of the cases table, oldest first (date, then panel and case id), `page` rows a list.
+
+    Keyset paging: each page starts after the last row of the one before, so a long export holds one
+    page, never the table, and costs the same per page however far it has gone.
+    """
+    if refresh:
+        refresh_stale(store)
+    join = SUMMARIES.join(CASES, and_(CASES.c.device_id == SUMMARIES.c.device_id,
+                                      CASES.c.case_id == SUMMARIES.c.case_id))
+    key = (SUMMARIES.c.case_date, SUMMARIES.c.device_id, SUMMARIES.c.case_id)
+    after = None
+    while True:
+        q = select(*_COLUMNS).select_from(join).order_by(*key).limit(page)
+        if after is not None:
+            q = q.where(tuple_(*key) > tuple_(*after))
+        with store._tx(write=False) as conn:
+            rows = [CaseRow(*r) for r in conn.execute(q)]
+        if rows:
+            yield rows
+        if len(rows) < page:
+            return
+        after = (rows[-1].date, rows[-1].device_id, rows[-1].case_id)
 
 
 def case_detail(store: Store, device_id: str, case_id: str) -> dict:

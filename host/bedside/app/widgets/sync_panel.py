@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
@@ -16,6 +17,7 @@ def summary_text(summary) -> str:
              f"{summary.duplicate} already held, {summary.round_trips} round trip(s)."]
     for c in summary.cases:
         lines.append(f"  case {c.case_id} ({'closed' if c.closed else 'open'}): {c.events} events, {c.new} new")
+    lines += [f"  not synced: {f}" for f in summary.failures] + [f"  warning: {w}" for w in summary.warnings]
     return "\n".join(lines)
 
 
@@ -59,7 +61,8 @@ class SyncPanel(Vertical):
     def on_sync_finished(self, message: SyncFinished) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=max(bar.total or 1, 1), progress=bar.total or 1)
-        self.query_one("#sync-status", Label).update("Synced. " + summary_text(message.summary))
+        # what the panel sent (case ids, warnings quoting its values) is text, never markup
+        self.query_one("#sync-status", Label).update("Synced. " + escape(summary_text(message.summary)))
 
     def on_link_failed(self, message: LinkFailed) -> None:
         if message.job != "sync":
