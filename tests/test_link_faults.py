@@ -80,10 +80,12 @@ def flip(frame: bytes, rng: random.Random) -> bytes:
 def test_sync_completes_exactly_once_through_damage(panel, tmp_path, kind):
     sim, hosts = panel
     rng = random.Random(kind)
+    hits = []
 
     def fault(direction, index, frame):
         if index < 2 or rng.random() > 0.2:  # let the first hello through, then damage one frame in five
             return [frame]
+        hits.append(index)
         if kind == "corrupt":
             return [flip(frame, rng)]
         if kind == "drop_bytes":
@@ -98,7 +100,8 @@ def test_sync_completes_exactly_once_through_damage(panel, tmp_path, kind):
         summary, relay = sync_through(sim.port, hosts, store, fault)
         assert summary.new == EVENTS
         assert_exactly_once(store)
-        assert relay.frames > 20
+        # the faults met the sync (how many frames a sync takes varies with the retries the faults cause)
+        assert len(hits) >= 2 and relay.frames >= 16, (hits, relay.frames)
     finally:
         store.close()
 

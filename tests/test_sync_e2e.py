@@ -260,3 +260,22 @@ def test_operator_profiles_are_pushed_to_a_paired_panel(panel, hosts):
             {"operator_id": "op-8", "name": "Dr B. New", "annual_volume": None},
         ])
     assert stored == ["op-7", "op-8"]
+
+
+def test_a_workstation_clock_the_panel_refuses_still_syncs_every_event_with_a_warning(panel, hosts, store):
+    # The panel refuses a wall time before its build date, from 2100 on, or more than 2 s behind the time it
+    # already has in this boot (firmware/JOURNAL.md, Time). A host whose clock is off must still take every event
+    # off: it syncs without setting the time and says so, and the times the panel had stand.
+    device_id = paired(panel, hosts, store)
+    now = int(time.time() * 1000)
+    with PanelLink(panel.port) as link:
+        sync(link, store, hosts, wall_ms=lambda: now)
+    boots = range(1, 10)
+    anchors = store.anchors(device_id, boots)
+    assert anchors  # the first sync set the time
+    for wrong in (now - 60_000, 5, 2**64 - 1):
+        with PanelLink(panel.port) as link:
+            done = sync(link, store, hosts, wall_ms=lambda w=wrong: w)
+        assert any("did not take this workstation's time" in w for w in done.warnings), done.warnings
+        assert store.anchors(device_id, boots) == anchors  # nothing moved
+    assert sum(c.event_count for c in store.cases(device_id)) == EVENTS

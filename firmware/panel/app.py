@@ -63,12 +63,16 @@ def _where(e):
     return "\n" + out.getvalue()
 
 
-class _NoCase:
-    """The case keeper of safe mode: no case, nothing to record."""
+class _NoCase(CaseKeeper):
+    """The case keeper of safe mode (and before the state is loaded): no case, nothing to record."""
 
     case = None
     case_id = None
     resumed = None
+    unresumed = None
+
+    def __init__(self):  # no journal: nothing of CaseKeeper's is made
+        pass
 
     def tick(self):
         return []
@@ -115,7 +119,7 @@ class Panel:
         self.profiles = None
         self.service = None
         self.player = None
-        self.keeper = _NoCase()
+        self.keeper = _NoCase()  # type: CaseKeeper  # a real one once the state is loaded
         gc.collect()
         try:
             self._guard_boot()
@@ -176,7 +180,7 @@ class Panel:
         self.keeper = _NoCase()  # the case (and what it held) goes: its events are all on flash
         self.responder.handlers = {"ping": self._ping}
         self.service = None
-        self.journal = None  # made again below, in safe mode: the old one goes first (one at a time)
+        self.journal = None  # type: ignore[assignment]  # made again below in safe mode: the old one goes first
         if self.screen is not None and hasattr(self.screen, "drop"):
             self.screen.drop()
         gc.collect()
@@ -255,9 +259,12 @@ class Panel:
         self._live = []
         if self.pairing is None or self.pairing.authed_host is None or not self.responder.sealed:
             return
+        service = self.service
+        if service is None:
+            return
         for case_id, ev in live:
             try:
-                self.board.link.write(self.responder.push("events", self.service.live_frame_fields(case_id, ev)))
+                self.board.link.write(self.responder.push("events", service.live_frame_fields(case_id, ev)))
             except Exception as e:  # the live copy is a courtesy: sync pulls whatever it missed
                 self.board.log("live push failed: %s" % e)
                 return

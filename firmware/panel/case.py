@@ -303,7 +303,7 @@ class Case:
             if len(self.log) >= ev["seq"]:
                 return ev  # it reached the log before memory ran out: recorded, and the state holds it
             self.undone = undone
-            self.state = None  # it holds what was not recorded: let it go before the rebuild (one state at a time)
+            self.state = None  # type: ignore[assignment]  # it holds what was not recorded: let it go first (RAM)
             gc.collect()
             self.state = self._rebuild(undone)
             if isinstance(e, MemoryError):
@@ -329,7 +329,7 @@ class Case:
             raise CaseError("event %d belongs to an earlier checklist: on the panel only the running checklist's "
                             "entries, findings and outcomes can be undone" % ref)
         undone = self.undone + [ref]
-        self.state = None  # one state at a time (panel RAM): rebuilt without ref, or as it was if that fails
+        self.state = None  # type: ignore[assignment]  # one state at a time (RAM): rebuilt below, whatever happens
         gc.collect()
         try:
             self.state = self._rebuild(undone)

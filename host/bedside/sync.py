@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from bedlink.errors import ProtocolError
+from bedlink.errors import E_SHAPE, ProtocolError
 from bedlink.mpack import unpack
 from bedside.link import LinkError, PanelError, PanelLink
 from bedside.pairing import AuthExchange, HostStore, PairingExchange
@@ -272,9 +272,16 @@ def sync(link: PanelLink, store, hosts: HostStore, progress: Callable[[int, int]
     summary = SyncSummary(device_id, session_id=store.begin_sync(device_id, hosts.host_id), warnings=warnings)
     store.audit("sync_started", hosts.host_id, device_id, f"session {summary.session_id}")
     try:
-        anchor = link.request("set_time", {"wall_ms": wall_ms()})
+        try:
+            anchor = link.request("set_time", {"wall_ms": wall_ms()})
+        except PanelError as e:  # the panel's clock rules (JOURNAL.md, Time): the events come off all the same
+            if e.code != E_SHAPE:
+                raise
+            anchor = None
+            summary.warnings.append(f"the panel did not take this workstation's time ({show(e.reason)}); its "
+                                    "events keep the times it already had: check this workstation's clock")
         anchors = _pages(link, "list_anchors", "anchors")
-        if [anchor["boot"], anchor["ticks"]] not in [a[:2] for a in anchors]:
+        if anchor is not None and [anchor["boot"], anchor["ticks"]] not in [a[:2] for a in anchors]:
             raise LinkError("the panel did not keep the time anchor it reported")
         kept = _anchors_kept(store, device_id, anchors, summary)
         store.add_anchors(device_id, kept)

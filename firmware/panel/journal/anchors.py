@@ -190,8 +190,9 @@ class Anchors:
         except OSError as e:
             raise JournalWriteError("time anchor is not recorded: %s" % (e,))
         self.mine = mine
-        if self.boot > self.max_boot:
-            self.max_boot = self.boot
+        boot = self.boot
+        if boot is not None and boot > self.max_boot:
+            self.max_boot = boot
 
     def prune(self, floor):
         """Keep the anchors of boots >= floor and of this boot, at most MAX_ANCHORS (the oldest go first).

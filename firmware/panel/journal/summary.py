@@ -107,12 +107,13 @@ class Summary:
         """Read acked, order, boot and the stored summary from the .a file; False if it was unreadable."""
         try:
             raw = atomic.read(path)
-            d = unpack(raw) if raw else {}
+            got = unpack(raw) if raw else {}
         except (OSError, ProtocolError):  # damaged: count nothing as acknowledged, sync again
-            d = None
-        ok = type(d) is dict
-        if not ok:
-            d = {}
+            got = None
+        ok = type(got) is dict
+        d = {}  # type: dict
+        if type(got) is dict:
+            d = got
         acked = d.get("acked", 0)
         self.acked = acked if type(acked) is int and acked > 0 else 0
         self.order = d.get("n", 0) if type(d.get("n")) is int else 0

@@ -48,8 +48,10 @@ class TouchUI:
         self.ui = None
         gc.collect()
         self._start(panel, "safe", reason)
-        self.ui.status.update()
-        self.ui.flush()
+        ui = self.ui
+        if ui is not None:
+            ui.status.update()
+            ui.flush()
 
     def _count(self, panel):
         case = panel.keeper.case
