@@ -5,6 +5,8 @@
 #   make soak    the long seeded runs (hundreds of boots with power cuts, ...); SOAK_SEED=N replays one
 #   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
 #   make deploy PORT=/dev/ttyACM0 [DRY=1]  compile for the Pico 2 and copy to it with mpremote (DRY=1: print only)
+#   make tapink [PORT=/dev/ttyACM0]  the tap budget: modelled from the unix port, or measured on the board (after
+#                make deploy; hold BOOTSEL first so the panel gives the REPL the port)
 #   make typecheck  mypy over firmware and protocol against the Pico 2's MicroPython stubs
 #   make vectors regenerate the golden vectors of the protocol and of the journal
 #   make docs    regenerate the README's findings table
@@ -16,7 +18,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench soak mpy deploy typecheck vectors docs lock clean venv fonts
+.PHONY: demo test bench soak mpy deploy tapink typecheck vectors docs lock clean venv fonts
 
 venv: $(STAMP)
 
@@ -45,6 +47,9 @@ mpy: $(STAMP)
 deploy: $(STAMP)
 	@test -n "$(PORT)" || { echo "usage: make deploy PORT=/dev/ttyACM0 [DRY=1]"; exit 2; }
 	$(PY) -m bedside.tools.deploy $(if $(DRY),--dry-run) $(PORT)
+
+tapink: $(STAMP)
+	$(PY) -m bedside.tools.tapink $(if $(PORT),--port $(PORT))
 
 typecheck: $(STAMP)
 	$(PY) -m bedside.tools.typecheck

@@ -11,6 +11,6 @@ include("$(PORT_DIR)/boards/manifest.py")  # the port's own frozen modules (asyn
 
 package("panel")
 package("drivers")
-package("boards", files=("__init__.py", "clock.py", "pico2.py", "pico2_pins.py"))
+package("boards", files=("__init__.py", "clock.py", "pico2.py", "pico2_pins.py", "tapink.py"))  # tapink: make tapink
 package("bedlink", base_path="../protocol")
 require("usb-device-cdc")  # the USB port that reports the host's DTR line (boards/pico2.py)

@@ -22,7 +22,7 @@ from bedside.tools import mpy
 OUT_DIR = REPO_ROOT / "build" / "board-mpy"
 # Unix-port-only modules: the simulator board and its walkthrough driver use os.VfsLfs2 on files, ptys and
 # argv, none of which a board has; they never run there.
-SKIP = (Path("boards/sim.py"), Path("boards/walk.py"))
+SKIP = (Path("boards/sim.py"), Path("boards/walk.py"), Path("boards/tapink_unix.py"))
 # micropython-lib packages the board needs (firmware/manifest.py freezes the same ones).
 PACKAGES = ("usb-device-cdc",)
 

@@ -29,7 +29,7 @@ PACKAGES = ("panel", "bedlink", "boards", "drivers")
 MODULES = ("main",)
 # Checked by nobody: unix-port-only modules, which use what no board has (os.VfsLfs2 on a file,
 # ptys, argv) and which the rp2 stubs rightly lack.
-UNIX_ONLY = ("boards.sim", "boards.walk")
+UNIX_ONLY = ("boards.sim", "boards.walk", "boards.tapink_unix")
 # The viper byte swap is compiled from a string at import (pointer types, ptr8, are not Python types):
 # its module is opaque to mypy.
 VIPER = ("drivers.rgb565_viper",)
