@@ -51,6 +51,7 @@ class Gfx:
         self.fb = None
         self.ox = 0
         self.oy = 0
+        self.h = 0  # the band's height: text wholly above or below it is not drawn (a glyph costs a Python call)
 
     def fill_rect(self, x, y, w, h, c):
         self.fb.fill_rect(x - self.ox, y - self.oy, w, h, c)
@@ -66,7 +67,9 @@ class Gfx:
         self.fb.hline(x - self.ox, y - self.oy, w, c)
 
     def text(self, font, s, x, y, c):
-        return _draw(self.fb, font, s, x - self.ox, y - self.oy, c) + self.ox
+        if y + font.HEIGHT <= self.oy or y >= self.oy + self.h:  # every glyph lies within its line's height
+            return
+        _draw(self.fb, font, s, x - self.ox, y - self.oy, c)
 
 
 class Widget:
@@ -313,6 +316,7 @@ class UI:
             g.fb = fb
             g.ox = x
             g.oy = y0
+            g.h = bh
             band = (x, y0, w, bh)
             for wd in widgets:
                 if overlap(wd.rect, band) is not None:
