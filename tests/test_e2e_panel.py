@@ -100,12 +100,15 @@ def test_host_gone_costs_no_cpu_and_a_new_host_is_served(sim):
         link.hello()
     sim.serial.close()  # the only host closes the port: the firmware sees a hang-up
     sim.serial = None
-    time.sleep(0.3)
+    deadline = time.monotonic() + 30  # the hang-up is seen within a turn of the loop; a loaded machine is slower
+    while "host gone" not in sim.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "host gone" in sim.log_text()
+    # measured from the moment the panel knows the host went: what it does then, idle, is the figure
     cpu0, t0 = sim.cpu_seconds(), time.monotonic()
     time.sleep(1.5)
     busy = (sim.cpu_seconds() - cpu0) / (time.monotonic() - t0)
     assert busy < 0.25, f"firmware used {busy:.0%} of a core with no host"
-    assert "host gone" in sim.log_text()
     with PanelLink(sim.port) as link:
         assert link.hello()["version"] == 3
         assert link.ping(b"back")["data"] == b"back"
