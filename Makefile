@@ -1,6 +1,7 @@
 # Bedside — the commands people rely on. Everything installs into .venv from requirements.lock.
 #   make demo    the simulated panel (real firmware on the MicroPython unix port) driving the host
-#   make test    the whole test suite (CPython and MicroPython)
+#   make test    the whole test suite (CPython and MicroPython), as CI runs it
+#   make test-fast  the inner loop: the tests that start no MicroPython, panel, app or child process
 #   make bench   the budgets in shared/design/ARCHITECTURE.md, as measured
 #   make soak    the long seeded runs (hundreds of boots with power cuts, ...); SOAK_SEED=N replays one
 #   make mpy     compile firmware and protocol to .mpy with mpy-cross (build/mpy)
@@ -18,7 +19,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench soak mpy deploy tapink typecheck vectors docs lock clean venv fonts
+.PHONY: demo test test-fast bench soak mpy deploy tapink typecheck vectors docs lock clean venv fonts
 
 venv: $(STAMP)
 
@@ -34,6 +35,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not heavy"
 
 bench: $(STAMP)
 	$(PY) tests/bench.py

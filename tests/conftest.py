@@ -39,5 +39,31 @@ def need_ci_service(reason):
     pytest.skip(reason)
 
 
+# make test-fast, the inner loop: every test but those of a module that starts a MicroPython process, a simulated
+# panel, the Textual app, a database server or any child process, or measures memory or fuzzes a peer at length. Decided from each module's code (comments and its
+# docstring left out), not from a list that would go stale; such tests get the "heavy" mark.
+HEAVY = ("run_micropython", "micropython\")", "MICROPYTHON", "PanelSim", "subprocess", "run_walkthrough",
+         "run_test(", "mprun.py", "import aging", "aging import", "pg_module_database", "bedside.sim", "tapink",
+         "tools import heap", "HostileBench", "tracemalloc")
+_heavy = {}
+
+
+def _is_heavy(path):
+    if path not in _heavy:
+        import ast
+
+        tree = ast.parse(Path(path).read_text())
+        body = tree.body[1:] if tree.body and isinstance(tree.body[0], ast.Expr) else tree.body
+        code = "\n".join(ast.unparse(node) for node in body)
+        _heavy[path] = any(h in code for h in HEAVY)
+    return _heavy[path]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_heavy(str(item.path)):
+            item.add_marker(pytest.mark.heavy)
+
+
 # Database fixtures (db_url over SQLite and PostgreSQL, store): tests/dbs.py.
 from dbs import db_url, pg_module_database, store  # noqa: E402,F401
