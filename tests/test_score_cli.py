@@ -250,7 +250,7 @@ def test_every_problem_is_named_at_once():
         "op_years": 4.5,                                        # not a whole number
         "operator": {"last_year_cases": 3, "last_year_successes": 5},  # successes > cases
     }), "age must be 18 to 120", "bluntstump", "calcification", "heavy", "retry", "length_mm", "mri",
-        "sex", "colour", "op_years", "operator", "cannot exceed")
+        "sex", "colour", "op_years", "operator", "Operator successes last year: 5 cases contradicts")
     assert line.count(";") >= 7
 
 

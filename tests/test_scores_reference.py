@@ -325,7 +325,7 @@ def test_jcto_categories_and_rates():
     m = find(r"derivation set ((?:\d+\.\d %[,;] )+)", text)
     derivation = [tenths(x) for x in re.findall(r"(\d+\.\d) %", m.group(1))]
     assert derivation == [877, 671, 424, 100]
-    assert [r for r in rates("jcto", "derivation")] == [[v] for v in derivation]
+    assert [r for r in rates("jcto", "derivation set")] == [[v] for v in derivation]
     assert all(r[2] == "abstract" for c in BY_ID["jcto"]["cats"] for r in c[3])
     assert "Show the derivation figures with their endpoint" in text
     m = find(r"validation set ((?:\d+\.\d %[,;] )+)", text)
