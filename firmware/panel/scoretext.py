@@ -67,6 +67,14 @@ def category_text(c):
     return mark(c["label"].replace(">=", "≥"), c["unverified"])
 
 
+def category_heading(c):
+    """The category's name and its totals ("very difficult ≥3"), once where the name is the totals ("0–1")."""
+    bounds = bounds_text(c)
+    if c["label"].replace(">=", "≥").replace("-", "–") == bounds:
+        return mark(bounds, c["unverified"])
+    return mark(c["label"].replace(">=", "≥") + " " + bounds, c["unverified"])
+
+
 def needs_text(r):
     """"needs: Blunt stump, Largest bend or Bending >45°" — what would decide the score, in words."""
     return "needs: " + ", ".join(r["needs"])

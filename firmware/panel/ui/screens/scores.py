@@ -7,7 +7,8 @@
 # one detail line goes on a second row kept with it (nothing is cut with "…"). A row opens
 # the score's basis.
 
-from panel.scoring import evaluate_all
+from panel.content.scores import SCORE_IDS
+from panel.scoring import evaluate_one
 from panel.scoretext import category_text, needs_text, rate_text, state_text, strategy_text, total_text
 from panel.ui import theme
 from panel.ui.core import Screen
@@ -73,16 +74,25 @@ def score_lines(r):
     return detail, more
 
 
-def overview_items(results, on_open):
-    """The overview's list items: each score's row, and its further lines kept with it."""
-    items = []
-    for r in results:
-        detail, more = score_lines(r)
-        act = on_open(r["id"])
-        items.append((r["short"], detail, total_text(r), act, False, None))
-        for line in more:
-            items.append((line, None, None, act, False, None, True))
+def score_items(r, act):
+    """One score's list items: its row, and its further lines kept with it."""
+    detail, more = score_lines(r)
+    items = [(r["short"], detail, total_text(r), act, False, None)]
+    for line in more:
+        items.append((line, None, None, act, False, None, True))
     return items
+
+
+def overview_items(findings, on_open):
+    """(the overview's list items, how many scores are complete): one score evaluated at a time (panel RAM)."""
+    items = []
+    done = 0
+    for sid in SCORE_IDS:
+        r = evaluate_one(sid, findings, basis=False)
+        if r["complete"]:
+            done += 1
+        items += score_items(r, on_open(sid))
+    return items, done
 
 
 class Scores(Screen):
@@ -91,13 +101,8 @@ class Scores(Screen):
     def build(self):
         st = self.ui.model.keeper.case.state
         x, y, w, h = theme.CONTENT
-        results = evaluate_all(st.findings, basis=False)
-        done = 0
-        for r in results:
-            if r["complete"]:
-                done += 1
-        items = overview_items(results, self._opener)
-        self.title = "Scores: %d of %d complete" % (done, len(results))
+        items, done = overview_items(st.findings, self._opener)
+        self.title = "Scores: %d of %d complete" % (done, len(SCORE_IDS))
         self.list = List(self, x, y, w, h - theme.TARGET, items, page=self.arg or 0)
         half = w // 2
         self.add(Button(x, y + h - theme.TARGET, half, theme.TARGET, "Back", lambda _b: self.ui.back()))
