@@ -22,7 +22,7 @@ def mark(text, unverified):
 
 
 def total_text(r):
-    """The total ("4.5"), the range ("2–5"), the grade ("C"), or "" where the score does not apply."""
+    """The total ("4.5"), the range ("2–5", "-2 to 8"), the grade ("C"), or "" where the score does not apply."""
     if r["applicable"] is False:
         return ""
     if r.get("grade") is not None:
@@ -31,7 +31,7 @@ def total_text(r):
         return "?"
     if r["total"] is not None:
         return r["total"]
-    return "%s–%s" % (r["min"], r["max"])
+    return "%s%s%s" % (r["min"], " to " if r["min"].startswith("-") else "–", r["max"])
 
 
 def bounds_text(c):

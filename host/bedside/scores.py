@@ -20,7 +20,7 @@ from panel.content import CONTENT_VERSION
 from panel.content.findings import FINDINGS
 from panel.findings import FindingError, Findings, coerce
 from panel.profile import PROFILE_FINDINGS, apply_profile
-from panel.scoretext import (UNVERIFIED, answers_text, category_heading, endpoint_text, mark, points_text, rates_text,
+from panel.scoretext import (UNVERIFIED, answer_text, answers_text, category_heading, endpoint_text, mark, points_text, rates_text,
                              state_text, strategy_text, total_text, variable_text)
 from panel.scoring import evaluate_all
 
@@ -218,6 +218,40 @@ def summary_lines(r: dict) -> list[str]:
     return [line] + ([strategy_text(r)] if strategy_text(r) else [])
 
 
+def basis_lines(r: dict, coverage: str | None = None) -> list[tuple[str, str]]:
+    """One score in full (engine result, text totals) as (text, kind) lines, kind "head", "line" or "source": its
+    total and what is true of it, the strategy, each variable with its answers and points, the categories with
+    their rates in words, which technical success each side means, the notes, the source; `coverage`: what the
+    workstation's records behind operator-CTO's operator facts cover."""
+    total = total_text(r)
+    if r["applicable"] is False:
+        out = [(f"{r['name']}: does not apply: {r['why_not']}", "head")]
+    else:
+        out = [(f"{r['name']}: {total} — {state_text(r)}", "head")]
+        if r["state"] == "category" and r["categories"][0]["rates"]:
+            out.append((f"  published: {rates_text(r['categories'][0])}", "line"))
+        if strategy_text(r):
+            out.append((f"  {strategy_text(r)}", "line"))
+        for b in r["basis"]:
+            out.append((f"  {points_text(b):>7}  {variable_text(b)}: {answers_text(b)}", "line"))
+            out += [(f"           {mark(c, True)}", "line") for c in b.get("caveats", ())]
+            out += [(f"           {answer_text(f, v)}, beside it, not scored", "line") for f, v in b.get("beside", ())]
+        out += [(f"  {answer_text(f, v)}, collected, not summed", "line") for f, v in r.get("collected", ())]
+        if coverage and r["id"] == "operator_cto":
+            out.append((f"  operator facts from the workstation's records: {coverage}", "line"))
+        for c in r["categories"] if r["state"] != "category" else []:
+            out.append((f"  {category_heading(c)}: {rates_text(c)}", "line"))
+        if "success_published" in r:
+            who, text = r["success_published"]
+            out.append((f"  technical success in the published rates ({who}): {text}", "line"))
+            out.append((f"  technical success recorded at this panel: {r['success_recorded']}", "line"))
+    for note in r["notes"]:
+        if not note["about"]:
+            out.append((f"  note: {mark(note['text'], note['unverified'])}", "line"))
+    out.append((f"  {r['citation']}; endpoint: {endpoint_text(r)}", "source"))
+    return out
+
+
 def render_text(report: dict, width: int = 100) -> str:
     """The report as a readable table (what `bedside score` prints without --json): each score's total or range and
     what is true of its category with the published rate in words, then each score's basis."""
@@ -236,18 +270,8 @@ def render_text(report: dict, width: int = 100) -> str:
                 out.append(head + piece)
                 first = False
     for r in scores:
-        out += ["", f"{r['name']}: {total_text(r) or 'does not apply'}"]
-        if r["applicable"] is False:
-            out.append(f"  does not apply: {r['why_not']}")
-        for b in r["basis"]:
-            out.append(f"  {points_text(b):>7}  {variable_text(b)}: {answers_text(b)}")
-            out += [f"           {mark(c, True)}" for c in b.get("caveats", ())]
-        for c in r["categories"] if r["state"] != "category" else []:
-            out.append(f"  {category_heading(c)}: {rates_text(c)}")
-        for note in r["notes"]:
-            if not note["about"]:
-                out.append(f"  note: {mark(note['text'], note['unverified'])}")
-        out.append(f"  {r['citation']}; endpoint: {endpoint_text(r)}")
+        out.append("")
+        out += [text for text, _kind in basis_lines(r)]
     out += ["", f"{UNVERIFIED}: not confirmed by the clinical reference (shared/clinical/SCORES.md); not established "
             "fact"]
     return "\n".join(out) + "\n"
