@@ -9,15 +9,20 @@ finding and for a vessel not entered, and for each of three states of the findin
 finding screen does, opens the Scores screen and pages through it, then opens each of the ten scores' basis by a
 touch on its row and pages through every page of it by touches on ▼. Asserted: the walk ends (no exception, no
 reset, no MemoryError), every basis was opened and read to its last page, no row on any page of the Scores or a
-basis screen has its text cut short or broken inside a word (widgets.Row.cut), a score not for the vessel says
-so in its title and shows no total, and the journal holds exactly the findings recorded.
+basis screen has its text cut short or broken inside a word (widgets.Row.cut), the text shown is sane (no Python
+value leaks onto the screen: no None, no dict or list syntax, no finding id, no empty row; no row carries "!",
+which is for alerts; the one unverified mark is "(unverified)"), a score not for the vessel says so in its title
+and shows no total and no rate, and the journal holds exactly the findings recorded.
 The findings are invented for the walk; none is a clinical number (those are in tests/test_scores_reference.py).
 Run alone: .venv/bin/pytest tests/test_scores_every_basis.py
 """
 
+import re
+
 import pytest
 
 from bedside.tools import heap
+from panel.content.findings import FINDINGS
 from panel.content.scores import SCORE_IDS, load
 from panel.findings import options
 
@@ -116,3 +121,44 @@ def test_the_walk_records_the_findings_and_each_first_view_and_nothing_else(walk
     steps = [s for s in walk_steps() if s[0] == "finding"]
     assert [(e["f"], e.get("v"), e.get("src")) for e in findings] == [
         (s[1], s[2], s[3] if len(s) > 3 else None) for s in steps]
+
+
+def screens_shown(walked):
+    """[(the screen's `pages` entry, every row of all its pages)] in the order they were read."""
+    out, rows = [], []
+    for e in walked:
+        if "rows" in e:
+            rows += e["rows"]
+        elif "pages" in e:
+            out.append((e, rows))
+            rows = []
+    return out
+
+
+IDS = re.compile(r"\b(" + "|".join(re.escape(f[0]) for f in FINDINGS if "_" in f[0]) + r")\b")
+LEAKS = ("None", "{", "}", "['", "']", "('", "')", "\\u", "%s", "%d", " object at ", "<function", "<bound")
+
+
+def test_the_text_shown_is_sane_on_every_page(walked):
+    shown = screens_shown(walked)
+    assert len(shown) == len(VESSELS) * len(STATES) * (1 + len(SCORE_IDS))
+    for e, rows in shown:
+        assert rows, e["title"]
+        for mark, label, detail, value in rows:
+            assert mark is None, (e["title"], label)  # "!" is for alerts
+            assert label and label.strip() == label, (e["title"], label)
+            for text in (label, detail, value):
+                if text is None:
+                    continue
+                assert text.strip(), (e["title"], label)
+                assert not [x for x in LEAKS if x in text], (e["title"], text)
+                assert not IDS.search(text), (e["title"], text)
+                assert "unverified" not in text or "(unverified)" in text, (e["title"], text)
+
+
+def test_a_score_not_for_the_vessel_shows_no_rate_and_no_category(walked):
+    for e, rows in screens_shown(walked):
+        if e["screen"] == "basis" and e["title"].endswith(": does not apply"):
+            text = " ".join(t for r in rows for t in r[1:] if t)
+            assert "%" not in text and "Categories" not in text and "Total" not in text, (e["title"], text)
+            assert rows[0][1] == "Does not apply" and (rows[0][2] or rows[1][1]).startswith("for "), rows[:2]

@@ -22,8 +22,8 @@
 #   ["finding", id, value(, source)]  record a finding in the open case as the finding screen does
 #                           (value null: unknown again); stop with an error if it was not recorded
 #   ["every_page"]          on a screen with a list: check every row of this page for text cut short,
-#                           press ▼ (a real touch) until the last page, checking each; log the pages,
-#                           the rows cut and the heap in use
+#                           press ▼ (a real touch) until the last page, checking each; log each page's
+#                           rows (mark, label, detail, value), then the pages, the rows cut and the heap
 # OUTDIR/walk.jsonl gets one line per tap (screen, pixels sent) and per snap (screen, title,
 # the tappable rectangles, the heap in use), then for each case in the journal a line, then its
 # events one per line.
@@ -143,6 +143,13 @@ def cut_rows(screen):
     return out
 
 
+def row_texts(screen):
+    """The text of every row on the screen: [mark, label, detail, value] (None where a row has none)."""
+    from panel.ui.widgets import Row
+
+    return [[w.mark, w.label, w.detail, w.value] for w in screen.widgets if isinstance(w, Row) and w.visible]
+
+
 def press(board, panel, w):
     board.touch.queue.append((w.rect[0] + w.rect[2] // 2, w.rect[1] + w.rect[3] // 2))
     panel.step(0)
@@ -247,11 +254,13 @@ def main(argv):
         elif what == "every_page":
             lst = top.list
             cut = cut_rows(top)
+            log.write(json.dumps({"rows": row_texts(top)}) + "\n")
             pages = 1
             while lst.page < lst.pages - 1:
                 press(board, panel, find(top, "▼"))
                 pages += 1
                 cut += cut_rows(top)
+                log.write(json.dumps({"rows": row_texts(top)}) + "\n")
             gc.collect()
             log.write(json.dumps({"pages": pages, "cut": cut, "screen": top.__module__.split(".")[-1],
                                   "title": top.title, "heap": gc.mem_alloc()}) + "\n")

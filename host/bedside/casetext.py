@@ -61,6 +61,8 @@ def _operator(s: dict) -> list[str]:
 
 
 def render(detail: dict) -> str:
+    from panel.scoretext import answer_text
+
     s = detail["summary"]
     clock = {"wall": "wall clock (UTC)", "relative": "relative to the case's start (the panel's clock was not set)",
              "mixed": "wall clock where the panel's clock was set, else relative to the start"}[s["clock"]]
@@ -77,8 +79,7 @@ def render(detail: dict) -> str:
     if s["missing_from"]:
         out.append(f"  events from {s['missing_from']} on are not here yet")
     out.append("Findings:")
-    out += [f"  {f['label']}: {f['value']}{' ' + f['unit'] if f['unit'] else ''}"
-            + (f" ({f['source']})" if f["source"] else "") for f in s["findings"]] or ["  none entered"]
+    out += [f"  {answer_text(f['id'], f['value'], f['source'])}" for f in s["findings"]] or ["  none entered"]
     out.append("Scores (a range while findings are missing; (unverified): not confirmed by the clinical reference):")
     out += [line for sc in s["scores"] for line in _score_lines(sc)]
     out += _operator(s)

@@ -245,7 +245,7 @@ def basis_lines(r: dict, coverage: str | None = None) -> list[tuple[str, str]]:
             who, text = r["success_published"]
             out.append((f"  technical success in the published rates ({who}): {text}", "line"))
             out.append((f"  technical success recorded at this panel: {r['success_recorded']}", "line"))
-    for note in r["notes"]:
+    for note in r["notes"] if r["applicable"] is not False else []:  # a note may hold a rate
         if not note["about"]:
             out.append((f"  note: {mark(note['text'], note['unverified'])}", "line"))
     out.append((f"  {r['citation']}; endpoint: {endpoint_text(r)}", "source"))

@@ -213,7 +213,7 @@ class Row(Widget):
         self.detail = detail
         self.value = value
         self.header = header
-        self.mark = mark  # "!" unverified / warning, or None
+        self.mark = mark  # "!" a warning (alerts only: the unverified mark is panel.scoretext.UNVERIFIED), or None
 
     def cut(self):
         """What drawing this row would shorten with "…" or break inside a word: a list of "label", "value",

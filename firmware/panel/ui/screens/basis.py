@@ -3,8 +3,8 @@
 # and its points, the categories with their published rates (endpoint and cohort in words), which technical
 # success the rates and this panel mean, what is still needed, the notes, the citation and the endpoint.
 #
-# A score that is not for this vessel shows no total, no category and no rate: only that it does not
-# apply, why, and its source. The unverified mark sits on the variable, boundary, category, rate or note
+# A score that is not for this vessel shows no total, no category, no rate and no note: only that it does
+# not apply, why, and its source. The unverified mark sits on the variable, boundary, category, rate or note
 # it is about. Every row's text fits whole (a text too long for a row's detail line becomes a row of its own).
 
 from panel.scoring import evaluate_one
@@ -94,7 +94,8 @@ def basis_items(r, coverage=None):
             items += _lines("technical success " + text if who == "its paper" else text)
             items.append(_header("Recorded at this panel"))
             items += _lines("technical success: " + r["success_recorded"])
-    notes = [n for n in r["notes"] if not n["about"]]
+    # not for this vessel: no note either (a note may hold a rate: RECHARGE's, J-CTO's validation set)
+    notes = [n for n in r["notes"] if not n["about"]] if r["applicable"] is not False else []
     if notes:
         items.append(_header("Notes"))
         for n in notes:
