@@ -102,7 +102,7 @@ class Scores(Screen):
         st = self.ui.model.keeper.case.state
         x, y, w, h = theme.CONTENT
         items, done = overview_items(st.findings, self._opener)
-        self.title = "Scores: %d of %d complete" % (done, len(SCORE_IDS))
+        self.title = "Scores: %d/%d complete" % (done, len(SCORE_IDS))  # fits the status bar whole
         self.list = List(self, x, y, w, h - theme.TARGET, items, page=self.arg or 0)
         half = w // 2
         self.add(Button(x, y + h - theme.TARGET, half, theme.TARGET, "Back", lambda _b: self.ui.back()))
