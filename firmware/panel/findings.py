@@ -50,7 +50,7 @@ def answer_of(fid, value):
 
 def coerce(fid, value):
     """A choice whose options are numbers may be given as the number (Rentrop 2 for "2")."""
-    f = _BY_ID.get(fid)
+    f = _BY_ID.get(fid)  # type: tuple | None
     if f is not None and f[1] == CHOICE and type(value) is int:
         for o in f[4]:
             if o[0] == str(value):

@@ -77,7 +77,8 @@ def score_lines(r):
 def score_items(r, act):
     """One score's list items: its row, and its further lines kept with it."""
     detail, more = score_lines(r)
-    items = [(r["short"], detail, total_text(r) or None, act, False, None)]  # no total where it does not apply
+    items = [(r["short"], detail, total_text(r) or None, act, False, None)]  # type: list
+    # (no total where the score does not apply)
     for line in more:
         items.append((line, None, None, act, False, None, True))
     return items
