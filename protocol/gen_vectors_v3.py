@@ -35,7 +35,7 @@ import hashlib
 import hmac
 
 from bedlink import framing, messages, mpack
-from gen_vectors import dumps, fields_json, hx, message_rows, nested, text_of_bytes, to_json
+from gen_vectors import dumps, fields_json, hx, message_rows, message_vectors, nested, text_of_bytes, to_json
 
 
 def H(key, msg):
@@ -217,6 +217,7 @@ def message_negatives_v3():
         ("profile_operator_id_65_bytes", P({0: 25, 1: 40, 2: "o" * 65, 3: "Dr X"}), "E_SHAPE", 40),
         ("profile_name_65_bytes", P({0: 25, 1: 41, 2: "op", 3: text_of_bytes(65, "\u00e9")}), "E_SHAPE", 41),
         ("profile_volume_over_u16", P({0: 25, 1: 42, 2: "op", 3: "n", 4: 65536}), "E_SHAPE", 42),
+        ("profile_coverage_65_bytes", P({0: 25, 1: 50, 2: "op", 3: "n", 8: "c" * 65}), "E_SHAPE", 50),
         ("pull_case_65_bytes", P({0: 19, 1: 43, 2: "c" * 65, 3: 1, 4: 1}), "E_SHAPE", 43),
         ("pull_case_is_int", P({0: 19, 1: 44, 2: 7, 3: 1, 4: 1}), "E_SHAPE", 44),
         ("pull_window_over_u16", P({0: 19, 1: 45, 2: "c", 3: 1, 4: 65536}), "E_SHAPE", 45),
@@ -329,8 +330,15 @@ def exchanges():
     return E
 
 
+# Fields added within version 3 (a receiver ignores keys it does not know: no byte of an earlier vector changes).
+MESSAGES_V3 = [
+    ("profile_with_coverage", "profile", 24, {"operator_id": "op-7", "name": "Dr A. Operator", "years": 6,
+                                              "coverage": "from 12 cases since 2026-11-01"}),
+]
+
+
 def build_v3():
     """{file name: bytes} of the version-3 files."""
-    positive = crypto_vectors() + sealed_vectors() + [transcript_vector()]
+    positive = crypto_vectors() + sealed_vectors() + [transcript_vector()] + message_vectors(MESSAGES_V3)
     return {"v3.jsonl": dumps(positive), "v3-negative.jsonl": dumps(seal_negatives() + message_negatives_v3()),
             "v3-panel.jsonl": dumps(exchanges())}

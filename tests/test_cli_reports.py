@@ -54,7 +54,7 @@ def test_cases_table_and_one_case(db):
     res = bedside("case", "case-00002", "--db", db)
     assert res.returncode == 0, res.stderr
     assert "times: wall clock (UTC)" in res.stdout or "relative" in res.stdout
-    assert "Scores (a range while findings are missing):" in res.stdout and "Timeline:" in res.stdout
+    assert "Scores (a range while findings are missing;" in res.stdout and "Timeline:" in res.stdout
     res = bedside("case", "no-such-case", "--db", db)
     assert res.returncode == 1 and "no case 'no-such-case'" in res.stderr
 

@@ -130,7 +130,11 @@ def test_text_form():
     assert "AUC for technical failure: 0.875 (2 failures, 2 successes; excluded: 1 with a range, " \
            "1 not applicable, 1 unknown outcome)" in text
     assert "observed here: not compared (this endpoint is not recorded per case)" in text  # J-CTO
-    assert "2 *" in text  # CASTLE's [verify] category is marked
+    assert "2 (unverified)" in text  # CASTLE's [verify] category carries the one unverified mark, nothing else does
+    assert " *" not in text
+    # every published rate with its endpoint in words and its cohort (issue 12 §4)
+    assert "published: 35.0 % technical failure (EuroCTO registry)" in text
+    assert "99.0 % technical success (144 lesions)" in text
     assert "Wires hand-in-hand (WHIH) (3 cases): procedure time n=3 90 [75–105] min" in text
 
 

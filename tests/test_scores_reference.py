@@ -325,7 +325,7 @@ def test_jcto_categories_and_rates():
     m = find(r"derivation set ((?:\d+\.\d %[,;] )+)", text)
     derivation = [tenths(x) for x in re.findall(r"(\d+\.\d) %", m.group(1))]
     assert derivation == [877, 671, 424, 100]
-    assert [r for r in rates("jcto", "derivation")] == [[v] for v in derivation]
+    assert [r for r in rates("jcto", "derivation set")] == [[v] for v in derivation]
     assert all(r[2] == "abstract" for c in BY_ID["jcto"]["cats"] for r in c[3])
     assert "Show the derivation figures with their endpoint" in text
     m = find(r"validation set ((?:\d+\.\d %[,;] )+)", text)
@@ -566,3 +566,94 @@ def test_content_verify_tags_sit_in_sections_that_say_verify():
             assert "verify]" in body(sid), sid
         # a [verify] rate is never stored: every stored rate is tagged otherwise
         assert not [r for c in s["cats"] for r in c[3] if r[2] == "verify"], sid
+
+
+# -- what a rate is shown with: its endpoint in words and its cohort ------------------------
+# Every published rate is shown as "<rate> <endpoint words> (<cohort>)" (panel/scoretext.py), on the panel, in
+# `bedside score` and `bedside case`, the app and the reports. Per score: the fragment of SCORES.md that states the
+# endpoint (every word the content shows after a rate must be in it, or be one of STEMS' short forms of a word in
+# it), the fragment that names each cohort of the content, and the fragment that gives that cohort's rates (every
+# rate of that cohort must be in it).
+RATE_SOURCES = {
+    "jcto": ("guidewire crossing of the CTO within 30 minutes",
+             {"derivation set": ("derivation set 87.7 %, 67.1 %, 42.4 %, 10.0 %",
+                                 "derivation set 87.7 %, 67.1 %, 42.4 %, 10.0 %")}),
+    "progress_compl": ("in-hospital major periprocedural complication",
+                       {"derivation": ("complication rates (derivation / validation)",
+                                       "low 0–2 (0.4 % / 0.0 %), intermediate 3–4 (1.8 % / 2.5 %), high ≥5 (6.5 % / "
+                                       "6.8 %)"),
+                        "validation": ("complication rates (derivation / validation)",
+                                       "low 0–2 (0.4 % / 0.0 %), intermediate 3–4 (1.8 % / 2.5 %), high ≥5 (6.5 % / "
+                                       "6.8 %)")}),
+    "progress_mace": ("observed MACE",
+                      {"external validation, Int J Cardiol 2022": (
+                          "from the external validation (Int J Cardiol 2022)",
+                          "0–1: 0.7 %, 2: 1.5 %, 3: 2.2 %, 4: 3.8 %, 5: 4.9 %, 6–7: 5.8 %")}),
+    "castle": ("Endpoint: technical failure",
+               {"EuroCTO registry": ("Derived from the EuroCTO registry",
+                                     "Published technical failure: 8 % at 0–1, rising to 35 % at ≥4")}),
+    "operator_cto": ("Endpoint: technical success",
+                     {"144 lesions": ("144 lesions, 10 operators",
+                                      "simple ≤2 → 99.0 %, medium 3 → 87.5 %, difficult 4 → 53.8 %, extremely "
+                                      "difficult ≥5 → 25.0 %")}),
+    "jbtk": ("guidewire crossing in the original study",
+             {"original study": ("guidewire crossing in the original study",
+                                 "A 97.3 %, B 76.8 %, C 19.3 %, D 0 %")}),
+    # scores with no rate in the content: the words their rates would carry still say their endpoint
+    "progress": ("Endpoint: technical success with the hybrid approach", {}),
+    "ora": ("— technical failure", {}),
+    "cl": ("Endpoint: success of a first CTO PCI attempt", {}),
+}
+STEMS = {"crossed": "crossing", "min": "minutes"}  # the panel's short forms, each of a word of the fragment
+
+
+def rate_number(v10):
+    """A rate as SCORES.md may write it: 100 -> ("10.0", "10"), 350 -> ("35.0", "35")."""
+    text = "%d.%d" % (v10 // 10, v10 % 10)
+    return (text, text[:-2]) if text.endswith(".0") else (text,)
+
+
+def test_every_rate_carries_its_endpoint_words_and_its_cohort_from_the_reference():
+    assert sorted(RATE_SOURCES) == sorted(s for s in BY_ID if s != "recharge")
+    assert BY_ID["recharge"]["rate_words"] is None and "endpoint" not in body("recharge").lower()
+    for sid, (endpoint, cohorts) in RATE_SOURCES.items():
+        s = BY_ID[sid]
+        text = flat(SCORE_SECTIONS[sid][3] + " " + body(sid))
+        assert endpoint in text, (sid, endpoint)
+        words = set(endpoint.replace(":", " ").split())
+        for w in s["rate_words"].split():
+            assert STEMS.get(w, w) in words, (sid, w, endpoint)
+        shown = {r[1] for c in s["cats"] for r in c[3]}
+        assert shown == set(cohorts), (sid, shown)
+        for cohort, (names, numbers) in cohorts.items():
+            assert names in text and numbers in text, (sid, cohort)
+            for part in cohort.split(", "):
+                assert part in names, (sid, part, names)
+            for c in s["cats"]:
+                for v10, rc, _tag in c[3]:
+                    if rc == cohort:
+                        assert any(n + " %" in numbers for n in rate_number(v10)), (sid, c[2], v10)
+
+
+def test_derivation_and_validation_are_named_where_a_score_has_both():
+    # a section that speaks of both cohorts: every rate the content shows names one of them (or, for CASTLE, the
+    # registry both were drawn from: SCORES.md does not say which cohort its two rates are of)
+    for sid, s in BY_ID.items():
+        text = flat(body(sid))
+        if "derivation" in text and "validation" in text:
+            for c in s["cats"]:
+                for _v, cohort, _t in c[3]:
+                    assert "derivation" in cohort or "validation" in cohort or cohort == "EuroCTO registry", (
+                        sid, cohort)
+
+
+def test_the_panel_shows_each_rate_with_its_endpoint_and_cohort():
+    from panel.scoring import _category
+    from panel.scoretext import rate_text
+
+    for sid, s in BY_ID.items():
+        for cat in s["cats"]:
+            for r in _category(cat, s["rate_words"])["rates"]:
+                assert rate_text(r) == "%s %s (%s)" % (r["text"], s["rate_words"], r["cohort"]), (sid, cat[2])
+    assert rate_text(_category(BY_ID["jcto"]["cats"][3], "crossed within 30 min")["rates"][0]) == (
+        "10.0 % crossed within 30 min (derivation set)")

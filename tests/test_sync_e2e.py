@@ -256,7 +256,7 @@ def test_operator_profiles_are_pushed_to_a_paired_panel(panel, hosts):
     with PanelLink(panel.port) as link:
         stored = push_profiles(link, hosts, [
             {"operator_id": "op-7", "name": "Dr A. Operator", "annual_volume": 80, "years": 6,
-             "last_year_cases": 64, "last_year_successes": 58},
+             "last_year_cases": 64, "last_year_successes": 58, "coverage": "from 312 cases since 2022-01-04"},
             {"operator_id": "op-8", "name": "Dr B. New", "annual_volume": None},
         ])
     assert stored == ["op-7", "op-8"]

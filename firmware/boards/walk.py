@@ -1,10 +1,11 @@
 # boards/walk.py — drive the real panel UI through a scripted walkthrough, by touch, on the unix port.
 #
-#   MICROPYPATH=firmware:protocol micropython firmware/boards/walk.py STEPS.json OUTDIR
+#   MICROPYPATH=firmware:protocol micropython firmware/boards/walk.py STEPS.jsonl OUTDIR
 #
 # The panel (panel.app.Panel with the touch UI) runs on the simulator's flash and
 # display-memory file, with a clock that moves only when told and fixed "random"
-# bytes, so the same steps give the same pixels. Steps (a JSON list):
+# bytes, so the same steps give the same pixels. Steps (one JSON list a line, read as the walk
+# goes: the harness holds one step at a time, not the whole walk):
 #   ["tap", "label"]        press the centre of the top screen's widget with that label
 #                           (a button, or a list row starting with it): a real touch, at
 #                           its coordinates, through board.touch and the main loop; a row
@@ -18,6 +19,11 @@
 #   ["break_flash"]         the next flash write of the case fails (the fault screen)
 #   ["safe_mode", "why"]    the panel falls back to safe mode for that reason (the safe screen)
 #   ["expect", "module"]    stop with an error unless that screen is on top
+#   ["finding", id, value(, source)]  record a finding in the open case as the finding screen does
+#                           (value null: unknown again); stop with an error if it was not recorded
+#   ["every_page"]          on a screen with a list: check every row of this page for text cut short,
+#                           press ▼ (a real touch) until the last page, checking each; log each page's
+#                           rows (mark, label, detail, value), then the pages, the rows cut and the heap
 # OUTDIR/walk.jsonl gets one line per tap (screen, pixels sent) and per snap (screen, title,
 # the tappable rectangles, the heap in use), then for each case in the journal a line, then its
 # events one per line.
@@ -124,10 +130,34 @@ def find(screen, text):
     return None
 
 
+def cut_rows(screen):
+    """[label, what is cut] of every row on the screen whose text would be shortened or broken."""
+    from panel.ui.widgets import Row
+
+    out = []
+    for w in screen.widgets:
+        if isinstance(w, Row) and w.visible:
+            cut = w.cut()
+            if cut:
+                out.append([w.label, cut])
+    return out
+
+
+def row_texts(screen):
+    """The text of every row on the screen: [mark, label, detail, value] (None where a row has none)."""
+    from panel.ui.widgets import Row
+
+    return [[w.mark, w.label, w.detail, w.value] for w in screen.widgets if isinstance(w, Row) and w.visible]
+
+
+def press(board, panel, w):
+    board.touch.queue.append((w.rect[0] + w.rect[2] // 2, w.rect[1] + w.rect[3] // 2))
+    panel.step(0)
+
+
 def main(argv):
     steps_path, out = argv[0], argv[1]
-    with open(steps_path) as f:
-        steps = json.load(f)
+    steps = open(steps_path)
     # the harness's own buffer, made before the panel starts: a picture is copied a piece at a time
     chunk = bytearray(2048)
     board = WalkBoard(out + "/flash.img", out + "/gram.rgb565")
@@ -140,8 +170,13 @@ def main(argv):
     ui = screen.ui
     log = open(out + "/walk.jsonl", "w")
     snaps = 0
-    for i in range(len(steps)):
-        step = steps[i]
+    i = -1
+    while True:
+        line = steps.readline()
+        if not line:
+            break
+        i += 1
+        step = json.loads(line)
         what = step[0]
         ui = screen.ui  # safe mode starts a UI of its own
         top = ui.top()
@@ -209,6 +244,26 @@ def main(argv):
             ui = top = w = None  # the harness lets go of the old screens, as the panel's loop holds none
             panel.enter_safe(step[1])
             panel.step(0)
+        elif what == "finding":
+            fields = {"f": step[1], "v": step[2]}
+            if len(step) > 3 and step[3] is not None:
+                fields["src"] = step[3]
+            if ui.record("finding", fields) is None:
+                raise SystemExit("step %d: finding %r not recorded (%s)" % (i, step[1:], ui.top().title))
+            panel.step(0)
+        elif what == "every_page":
+            lst = top.list
+            cut = cut_rows(top)
+            log.write(json.dumps({"rows": row_texts(top)}) + "\n")
+            pages = 1
+            while lst.page < lst.pages - 1:
+                press(board, panel, find(top, "▼"))
+                pages += 1
+                cut += cut_rows(top)
+                log.write(json.dumps({"rows": row_texts(top)}) + "\n")
+            gc.collect()
+            log.write(json.dumps({"pages": pages, "cut": cut, "screen": top.__module__.split(".")[-1],
+                                  "title": top.title, "heap": gc.mem_alloc()}) + "\n")
         elif what == "expect":
             if not top.__module__.endswith("." + step[1]):
                 raise SystemExit("step %d: expected screen %s, found %s" % (i, step[1], top.__module__))
@@ -219,6 +274,7 @@ def main(argv):
         for ev in panel.journal.log(c["case"]):
             log.write(json.dumps({"event": ev}) + "\n")
     log.close()
+    steps.close()
     os.remove(out + "/gram.rgb565")
 
 

@@ -91,6 +91,7 @@ class CaseState:
         self.complications = []
         self.notes = []  # (seq, t, text): notes on the case itself (full only)
         self.operator = None  # the name in the latest operator profile, for the screens
+        self.operator_coverage = None  # what the workstation's records behind that profile cover, in words
         self.closed = False
 
     def apply(self, ev):
@@ -128,6 +129,7 @@ class CaseState:
     def _profile(self, ev):
         apply_profile(self.findings, ev["p"], ev.get("src", "host"))
         self.operator = ev["p"].get("name")
+        self.operator_coverage = ev["p"].get("coverage")
 
     def _score_viewed(self, ev):
         from panel.content.scores import SCORE_IDS

@@ -1,7 +1,8 @@
 # panel/profiles.py — operator profiles the host pushed, kept on flash for operator-CTO.
 #
 # The host computes each operator's annual CTO volume, years active and last-year
-# success from its own records and pushes them (protocol message `profile`); the
+# success from its own records and pushes them with what those records cover
+# (protocol message `profile`, its `coverage`); the
 # case set-up screen picks the operator and the case records the profile with
 # source "host" (panel/profile.py). One msgpack map in <root>/profiles, replaced
 # whole through panel.atomic.
@@ -10,7 +11,7 @@ from bedlink.mpack import pack, unpack
 from panel import atomic
 
 MAX_PROFILES = 32
-FIELDS = ("name", "annual_volume", "years", "last_year_cases", "last_year_successes")
+FIELDS = ("name", "annual_volume", "years", "last_year_cases", "last_year_successes", "coverage")
 
 
 class Profiles:

@@ -365,6 +365,9 @@ def _build(r: _Reader) -> dict:
     for e in replayed:
         if e.kind == "profile" and e.seq not in undone and isinstance(e.data.get("p"), dict):
             profile = {**e.data["p"], "source": e.data.get("src", "host")}
+            cover = profile.get("coverage")  # words from the host, echoed by the panel: shown only as short text
+            if not (isinstance(cover, str) and len(cover) <= 64 and cover.isprintable()):
+                profile.pop("coverage", None)
     findings = st.findings if st else None
     answered = []
     if findings is not None:

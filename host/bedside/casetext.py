@@ -37,24 +37,32 @@ def moment(at: dict | None) -> str:
     return "?"
 
 
-def _score_line(sc: dict) -> str:
-    if sc.get("grade") is not None:
-        value = f"grade {sc['grade']}"
-    elif sc.get("total") is not None:
-        value = sc["total"]
-    elif sc.get("min") is not None:
-        value = f"{sc['min']} to {sc['max']} (missing: {', '.join(sc['missing'])})"
-    else:
-        value = "unknown (missing: " + ", ".join(sc["missing"]) + ")"
-    cats = []
-    for c in sc["categories"]:
-        rates = ", ".join(r["text"] + (" [unverified]" if r["unverified"] else "") for r in c["rates"])
-        cats.append(c["label"] + (" [unverified]" if c["unverified"] else "") + (f" ({rates})" if rates else ""))
-    na = "" if sc["applicable"] is not False else " — not for this vessel"
-    return f"  {sc['name']}: {value}; {' or '.join(cats) or 'no category'}{na}"
+def _score_lines(sc: dict) -> list[str]:
+    """One score: its total, range or grade and what is true of its category in words (bedside.scores)."""
+    from bedside.scores import summary_lines
+    from panel.scoretext import total_text
+
+    lines = summary_lines(sc)
+    if sc["applicable"] is False:
+        return [f"  {sc['name']}: {lines[0]}"] + [f"    {x}" for x in lines[1:]]
+    total = total_text(sc)
+    value = f"grade {total}" if sc.get("grade") else total
+    return [f"  {sc['name']}: {value} — {lines[0]}"] + [f"    {x}" for x in lines[1:]]
+
+
+def _operator(s: dict) -> list[str]:
+    """Where the operator facts of operator-CTO came from (the workstation's records, with what they cover)."""
+    op = s.get("operator") or {}
+    if not op:
+        return []
+    src = "from the workstation's records" if op.get("source") == "host" else "entered by hand"
+    cover = f": {op['coverage']}" if op.get("coverage") else ""
+    return [f"  operator facts for operator-CTO {src}{cover}"]
 
 
 def render(detail: dict) -> str:
+    from panel.scoretext import answer_text
+
     s = detail["summary"]
     clock = {"wall": "wall clock (UTC)", "relative": "relative to the case's start (the panel's clock was not set)",
              "mixed": "wall clock where the panel's clock was set, else relative to the start"}[s["clock"]]
@@ -71,10 +79,10 @@ def render(detail: dict) -> str:
     if s["missing_from"]:
         out.append(f"  events from {s['missing_from']} on are not here yet")
     out.append("Findings:")
-    out += [f"  {f['label']}: {f['value']}{' ' + f['unit'] if f['unit'] else ''}"
-            + (f" ({f['source']})" if f["source"] else "") for f in s["findings"]] or ["  none entered"]
-    out.append("Scores (a range while findings are missing):")
-    out += [_score_line(sc) for sc in s["scores"]]
+    out += [f"  {answer_text(f['id'], f['value'], f['source'])}" for f in s["findings"]] or ["  none entered"]
+    out.append("Scores (a range while findings are missing; (unverified): not confirmed by the clinical reference):")
+    out += [line for sc in s["scores"] for line in _score_lines(sc)]
+    out += _operator(s)
     for t in s["techniques"]:
         out.append(f"Technique: {t['title']} — {t['end_label'] or 'not ended'}; {duration(t['ms'])}"
                    + (f"; {len(t['attempts'])} earlier attempt(s)" if t["attempts"] else ""))

@@ -237,10 +237,11 @@ def screens_cmd(
 
 @app.command("score")
 def score(
-    json_file: str = typer.Option(..., "--json", help="JSON file of findings (`-` reads standard input)."),
+    json_file: str = typer.Argument("-", help="JSON file of findings (`-`, the default, reads standard input)."),
+    as_json: bool = typer.Option(False, "--json", help="Print every score with its basis as JSON (for machines)."),
 ):
-    """Evaluate findings with the panel's scoring engine; print every score with its basis as JSON."""
-    from bedside.scores import InputError, parse, score_report
+    """Evaluate findings with the panel's scoring engine; print every score with its basis as a table (or JSON)."""
+    from bedside.scores import InputError, parse, render_text, score_report
 
     try:
         text = sys.stdin.read() if json_file == "-" else open(json_file, encoding="utf-8").read()
@@ -252,7 +253,7 @@ def score(
         report = score_report(parse(text, json_file))
     except InputError as e:
         _fail(str(e))
-    typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json else render_text(report), nl=as_json)
 
 
 @app.command("app")

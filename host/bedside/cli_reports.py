@@ -161,7 +161,8 @@ def register(app: typer.Typer, open_store, fail, on_panel) -> None:
         finally:
             store.close()
         if as_json:
-            typer.echo(json.dumps([asdict(p) | {"last_year_success_pct": p.last_year_success_pct} for p in items],
+            typer.echo(json.dumps([asdict(p) | {"last_year_success_pct": p.last_year_success_pct,
+                                                "coverage": p.coverage} for p in items],
                                   indent=1, default=str))
             return
         if not items:
@@ -172,7 +173,10 @@ def register(app: typer.Typer, open_store, fail, on_panel) -> None:
             pct = "" if p.last_year_success_pct is None else f" ({p.last_year_success_pct} %)"
             typer.echo(f"{p.operator_id:>4}  {p.name}: {p.cases} cases here, annual volume {show(p.annual_volume)}, "
                        f"years {show(p.years)}, last year {show(p.last_year_successes)}/{show(p.last_year_cases)} "
-                       f"technical success{pct}, {p.last_year_unknown} with unknown outcome")
+                       f"technical success{pct}, {p.last_year_unknown} with unknown outcome; "
+                       f"{p.coverage or 'no case here'}")
+            for gap in p.gaps:
+                typer.echo(f"        unknown: {gap}")
         if items:  # the last-year success feeds operator-CTO's >=90 % item: say which definition each side uses
             typer.echo(f"technical success here: {TECH_SUCCESS_DEFS[0][2]} (as recorded at the panel); "
                        f"operator-CTO's >=90 % is the {TECH_SUCCESS_DEFS[1][1]}'s: {TECH_SUCCESS_DEFS[1][2]}")

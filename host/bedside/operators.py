@@ -5,12 +5,17 @@ profile event names a host operator (by the id the host pushed, or by a name onl
 operator has). From those cases, as of `today`:
 - years: today's year minus the first year of CTO practice (entered; a year, not a date,
   so "more than 6 months counts as a year" cannot be applied more finely); None if not entered;
-- annual_volume: the operator's cases in this database divided by the years they span
-  (whole years, at least 1, at most the years of practice when known). The database knows
-  only the cases synced here: a newcomer lab underestimates a long career;
-- last_year_cases / last_year_successes: cases in the 365 days before today whose technical
-  success is known, and those with technical success; cases with an unknown outcome are
-  counted apart (last_year_unknown), never as failures.
+- annual_volume: operator-CTO's "total CTO-PCI cases / years performing them", so it needs
+  every year of practice: known only when the operator's cases here start in the first
+  year of practice (entered) or before it; then the cases here divided by the years of
+  practice (at least 1). Otherwise None (unknown: operator-CTO shows a range), however
+  many cases are here: the database knows only the cases synced to it;
+- last_year_cases / last_year_successes: "successes / cases in the previous year", so known
+  only when the operator's cases here start at least 365 days before today; then the cases
+  in those 365 days whose technical success is known, and those with technical success;
+  cases with an unknown outcome are counted apart (last_year_unknown), never as failures;
+- coverage: what the values come from, in words ("from 12 cases since 2026-11-01"), and
+  gaps: why a value is unknown, in words.
 An operator with no case here has None for the computed values: unknown, not zero.
 
 Public API: add(store, name, cto_start_year=None) -> id; profiles(store, today=None) ->
@@ -42,6 +47,14 @@ class OperatorProfile:
     last_year_successes: int | None
     last_year_unknown: int
     first_case: datetime | None
+    gaps: tuple[str, ...] = ()
+
+    @property
+    def coverage(self) -> str | None:
+        """What the computed values come from, in words, or None with no case here."""
+        if self.first_case is None:
+            return None
+        return f"from {self.cases} case{'s' if self.cases != 1 else ''} since {self.first_case.date().isoformat()}"
 
     @property
     def last_year_success_pct(self) -> float | None:
@@ -96,21 +109,32 @@ def profiles(store, today=None) -> list[OperatorProfile]:
             out.append(OperatorProfile(op_id, name, start, years, 0, None, None, None, 0, None))
             continue
         first = min(c[0] for c in cases)
-        span = max(1, math.ceil((now - first).days / 365.25))
-        if years:
-            span = min(span, years)
+        since = first.date().isoformat()
+        gaps = []
+        volume = None
+        if start is None:
+            gaps.append("annual volume: the first year of practice is not entered")
+        elif first.year > start:
+            gaps.append(f"annual volume: the cases here start {since}, after the first year of practice ({start})")
+        else:
+            volume = round(len(cases) / max(1, years))
         recent = [c for c in cases if c[0] > now - timedelta(days=365)]
         known = [c for c in recent if c[1] in ("yes", "no")]
-        out.append(OperatorProfile(
-            op_id, name, start, years, len(cases), round(len(cases) / span), len(known),
-            sum(1 for c in known if c[1] == "yes"), len(recent) - len(known), first))
+        last = (len(known), sum(1 for c in known if c[1] == "yes"))
+        if first > now - timedelta(days=365):
+            gaps.append(f"last year: the cases here start {since}, less than a year ago")
+            last = (None, None)
+        out.append(OperatorProfile(op_id, name, start, years, len(cases), volume, last[0], last[1],
+                                   len(recent) - len(known), first, tuple(gaps)))
     return out
 
 
 def for_panel(items: list[OperatorProfile]) -> list[dict]:
-    """The profiles as sync.push_profiles sends them (protocol `profile`: operator_id is a string)."""
+    """The profiles as sync.push_profiles sends them (protocol `profile`: operator_id is a string; coverage None
+    with no case here)."""
     return [{"operator_id": str(p.operator_id), "name": p.name, "annual_volume": p.annual_volume,
-             "years": p.years, "last_year_cases": p.last_year_cases, "last_year_successes": p.last_year_successes}
+             "years": p.years, "last_year_cases": p.last_year_cases, "last_year_successes": p.last_year_successes,
+             "coverage": p.coverage}
             for p in items]
 
 

@@ -40,6 +40,7 @@ from sqlalchemy import select
 from bedside.eventtext import checklist_title
 from panel.content.outcomes import TECH_SUCCESS, success_definition
 from panel.content.scores import SCORE_IDS, load
+from panel.scoretext import UNVERIFIED, mark, rate_text
 from panel.scoring import _category
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
@@ -103,7 +104,7 @@ def _had(endpoint: str | None, c: dict) -> bool | None:
 def _score_section(sid: str, cases: list[dict]) -> dict:
     score = load(sid)
     endpoint = ENDPOINTS.get(sid)
-    cats = [_category(c) for c in score["cats"]]
+    cats = [_category(c, score.get("rate_words")) for c in score["cats"]]
     counts = {c["label"]: [0, 0] for c in cats}  # label -> [n, cases with the endpoint]
     success = "succ" in score and endpoint in ("technical success", "technical failure")
     out = {"id": sid, "name": score["name"], "endpoint": score["endpoint"], "citation": score["citation"],
@@ -141,7 +142,8 @@ def _score_section(sid: str, cases: list[dict]) -> dict:
         "label": c["label"], "from": c["from"], "to": c["to"], "n": counts[c["label"]][0],
         "events": counts[c["label"]][1] if endpoint else None,
         "observed_pct": _pct(counts[c["label"]][1], counts[c["label"]][0]) if endpoint else None,
-        "published": [{"text": r["text"], "cohort": r["cohort"], "unverified": r["unverified"]} for r in c["rates"]],
+        "published": [{"text": r["text"], "cohort": r["cohort"], "unverified": r["unverified"], "words": rate_text(r)}
+                      for r in c["rates"]],
         "unverified": c["unverified"] or any(r["unverified"] for r in c["rates"]),
     } for c in cats]
     out["auc"] = {"value": auc(fails, wins), "failures": len(fails), "successes": len(wins),
@@ -201,12 +203,12 @@ def render_text(rep: dict) -> str:
            f"technical success here: {rep['technical_success_definition']} (as recorded at the panel)", ""]
     out.append("Scores: by category, the observed rate of the score's own published endpoint next to the published "
                "rate")
-    out.append("(* unverified: the clinical reference tags it [verify]; not established fact)")
+    out.append(f"({UNVERIFIED}: not confirmed by the clinical reference; not established fact)")
     for s in rep["scores"]:
         a = s["auc"]
         auc_text = "-" if a["value"] is None else f"{a['value']:.3f}"
         out.append("")
-        out.append(f"{s['name']}{' *' if s['unverified'] else ''} — published endpoint: {s['endpoint'] or 'none given'}")
+        out.append(f"{mark(s['name'], s['unverified'])} — published endpoint: {s['endpoint'] or 'none given'}")
         if s["observed"] is None:
             out.append("  observed here: not compared (this endpoint is not recorded per case); cases by category")
         else:
@@ -216,8 +218,8 @@ def render_text(rep: dict) -> str:
             out.append(f"  technical success, observed here: {s['observed_definition']}")
             out.append(f"  technical success, published rates: {s['published_definition']}")
         for c in s["categories"]:
-            pub = "; ".join(f"{r['text']}{' *' if r['unverified'] else ''} ({r['cohort']})" for r in c["published"])
-            label = f"  {c['label'] + (' *' if c['unverified'] else ''):<22} n={c['n']:<5}"
+            pub = "; ".join(r["words"] for r in c["published"])
+            label = f"  {mark(c['label'], c['unverified']):<22} n={c['n']:<5}"
             if s["observed"] is not None:
                 obs = "-" if c["observed_pct"] is None else f"{c['observed_pct']:.1f} %"
                 label += f" {s['observed']} {c['events']}/{c['n']} = {obs:<8}"

@@ -76,8 +76,22 @@ def _findings(rng: random.Random, btk: bool) -> list[tuple[str, object]]:
         else:
             lo, hi = INT_RANGES.get(fid, (spec[1], min(spec[2], spec[1] + 50)))
             value = rng.randint(lo, hi)
-        out.append((fid, value))
+        if not _contradicts(out, fid, value):
+            out.append((fid, value))
     return out
+
+
+def _contradicts(answers: list, fid: str, value) -> bool:
+    """Whether `fid`: `value` contradicts an answer already in `answers` (panel.findings.CONTRADICTIONS)."""
+    from panel.findings import CONTRADICTIONS, CT_ONLY
+
+    given = dict(answers)
+    for a, b, test, _why in CONTRADICTIONS:
+        if fid in (a, b) and (b if fid == a else a) in given and a not in CT_ONLY:
+            va, vb = (value, given[b]) if fid == a else (given[a], value)
+            if test(va, vb):
+                return True
+    return False
 
 
 def _measure_value(rng: random.Random, m) -> dict:
@@ -163,7 +177,8 @@ def _one(rng: random.Random, i: int) -> SampleCase:
         d.rec("finding", rng.randint(3, 20) * SEC, {"f": fid, "v": value})
         found.set(fid, value)
     jcto = evaluate_one("jcto", found, basis=False)
-    difficulty = (jcto["min2"] + jcto["max2"]) / 4  # the middle of the range, in points
+    # the middle of the range, in points (J-CTO does not apply below the knee: no total there)
+    difficulty = (jcto["min2"] + jcto["max2"]) / 4 if jcto["min2"] is not None else 0
     success = rng.random() < (0.93 - 0.09 * difficulty if not btk else 0.85)
     cid = rng.choice(FIRST["btk" if btk else "coronary"])
     for _ in range(3):  # a switch hands over to the next checklist; at most three in a case

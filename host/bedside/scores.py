@@ -3,18 +3,29 @@
 The input is a JSON object: finding id -> value, or -> {"value": v, "source": s};
 an optional "operator" object (annual_volume, years, last_year_cases,
 last_year_successes, and "source": "host" or "entered") fills operator-CTO's
-operator variables. Every problem is reported at once, by finding name.
+operator variables. A key that is not a finding (or, in "operator", not one of its
+keys) is refused with the keys that are; a choice whose options are numbers may be
+given as the number (Rentrop 2); two answers that contradict each other are refused,
+naming both. Every problem is reported at once. The report has every total as a JSON
+number (4.5, not "4.5"); render_text() is the table `bedside score` prints by default.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import textwrap
 
 from panel.content import CONTENT_VERSION
-from panel.findings import FindingError, Findings
-from panel.profile import apply_profile
+from panel.content.findings import FINDINGS
+from panel.findings import FindingError, Findings, coerce
+from panel.profile import PROFILE_FINDINGS, apply_profile
+from panel.scoretext import (UNVERIFIED, answer_text, answers_text, category_heading, endpoint_text, mark, points_text, rates_text,
+                             state_text, strategy_text, total_text, variable_text)
 from panel.scoring import evaluate_all
+
+KNOWN = [f[0] for f in FINDINGS] + ["operator"]
+OPERATOR_KEYS = [k for k, _ in PROFILE_FINDINGS] + ["source"]
 
 
 class InputError(ValueError):
@@ -103,31 +114,42 @@ def parse(text: str, name: str):
     return data
 
 
+def _unknown(keys, known: list[str], where: str) -> str:
+    names = ", ".join(repr(k) for k in keys)
+    return f"{where} {names} {'is' if len(keys) == 1 else 'are'} not known (the keys are: {', '.join(known)})"
+
+
 def findings_from_json(data) -> Findings:
     if not isinstance(data, dict):
         raise InputError("findings must be a JSON object of finding id -> value")
     findings = Findings()
     problems = []
-    for fid in sorted(k for k in data if k != "operator"):
+    unknown = sorted(k for k in data if k not in KNOWN)
+    if unknown:
+        problems.append(_unknown(unknown, KNOWN, "finding" if len(unknown) == 1 else "findings"))
+    for fid in sorted(k for k in data if k != "operator" and k in KNOWN):
         raw = data[fid]
         value, source = raw, None
         if isinstance(raw, dict):
-            unknown = set(raw) - {"value", "source"}
-            if unknown:
-                problems.append(f"{fid}: unexpected keys {sorted(unknown)} (use value and source)")
+            extra = sorted(set(raw) - {"value", "source"})
+            if extra:
+                problems.append(f"{fid}: " + _unknown(extra, ["value", "source"], "key" if len(extra) == 1 else "keys"))
                 continue
             if "value" not in raw:
                 problems.append(f"{fid}: no value (use value and source)")
                 continue
             value, source = raw.get("value"), raw.get("source")
         try:
-            findings.set(fid, value, source)
+            findings.set(fid, coerce(fid, value), source)
         except FindingError as e:
             problems.append(str(e))
     operator = data.get("operator")
     if operator is not None:
         if not isinstance(operator, dict):
             problems.append("operator must be an object")
+        elif sorted(k for k in operator if k not in OPERATOR_KEYS):
+            extra = sorted(k for k in operator if k not in OPERATOR_KEYS)
+            problems.append("operator: " + _unknown(extra, OPERATOR_KEYS, "key" if len(extra) == 1 else "keys"))
         else:
             try:
                 apply_profile(findings, operator, operator.get("source", "entered"))
@@ -138,12 +160,118 @@ def findings_from_json(data) -> Findings:
     return findings
 
 
+def _number(half: str | None):
+    """A total as the engine writes it ("4.5", "-1") as a JSON number (4.5, -1); None stays None."""
+    if half is None:
+        return None
+    return float(half) if "." in half else int(half)
+
+
+def numbers(result: dict) -> dict:
+    """One score result with every total, bound and point as a number (the engine keeps them as text)."""
+    out = dict(result)
+    for key in ("total", "min", "max"):
+        out[key] = _number(out.get(key))
+    out["reachable"] = [_number(x) for x in out.get("reachable", [])]
+    out["uncategorised"] = [_number(x) for x in out.get("uncategorised", [])]
+    out["categories"] = [{**c, "from": _number(c["from"]), "to": _number(c["to"])} for c in out["categories"]]
+    out["basis"] = [{**b, "points": _number(b["points"]) if b.get("points2") is not None else None,
+                     "scored": _number(b["scored"]) if b.get("points2") is not None else None}
+                    for b in out["basis"]]
+    return out
+
+
 def score_report(data) -> dict:
-    """The JSON document `bedside score` prints."""
+    """The JSON document `bedside score --json` prints."""
     findings = findings_from_json(data)
     return {
         "content_version": CONTENT_VERSION,
         "findings": {fid: {"value": findings.values[fid], "source": findings.sources.get(fid)}
                      for fid in findings.known()},
-        "scores": evaluate_all(findings),
+        "scores": [numbers(r) for r in evaluate_all(findings)],
     }
+
+
+def _half(v) -> str:
+    """A JSON number of the report back as the engine's text (4.5 -> "4.5", 4 -> "4")."""
+    return None if v is None else (str(v) if isinstance(v, int) else f"{v:g}")
+
+
+def _textual(r: dict) -> dict:
+    """A result of score_report with its numbers as the engine's text again, for scoretext."""
+    out = dict(r)
+    for key in ("total", "min", "max"):
+        out[key] = _half(r[key])
+    out["categories"] = [{**c, "from": _half(c["from"]), "to": _half(c["to"])} for c in r["categories"]]
+    out["basis"] = [{**b, "points": _half(b["points"]) if b.get("points2") is not None else b["points"],
+                     "scored": _half(b["scored"]) if b.get("points2") is not None else b["scored"]}
+                    for b in r["basis"]]
+    return out
+
+
+def summary_lines(r: dict) -> list[str]:
+    """What is true of one score (engine result, text totals), in words: its category with the published rates
+    (endpoint and cohort), or what it needs, or that it does not apply and why; then the strategy it is for."""
+    line = state_text(r)
+    if r["state"] == "category" and r["categories"][0]["rates"]:
+        line += ": " + rates_text(r["categories"][0])
+    return [line] + ([strategy_text(r)] if strategy_text(r) else [])
+
+
+def basis_lines(r: dict, coverage: str | None = None) -> list[tuple[str, str]]:
+    """One score in full (engine result, text totals) as (text, kind) lines, kind "head", "line" or "source": its
+    total and what is true of it, the strategy, each variable with its answers and points, the categories with
+    their rates in words, which technical success each side means, the notes, the source; `coverage`: what the
+    workstation's records behind operator-CTO's operator facts cover."""
+    total = total_text(r)
+    if r["applicable"] is False:
+        out = [(f"{r['name']}: does not apply: {r['why_not']}", "head")]
+    else:
+        out = [(f"{r['name']}: {total} — {state_text(r)}", "head")]
+        if r["state"] == "category" and r["categories"][0]["rates"]:
+            out.append((f"  published: {rates_text(r['categories'][0])}", "line"))
+        if strategy_text(r):
+            out.append((f"  {strategy_text(r)}", "line"))
+        for b in r["basis"]:
+            out.append((f"  {points_text(b):>7}  {variable_text(b)}: {answers_text(b)}", "line"))
+            out += [(f"           {mark(c, True)}", "line") for c in b.get("caveats", ())]
+            out += [(f"           {answer_text(f, v)}, beside it, not scored", "line") for f, v in b.get("beside", ())]
+        out += [(f"  {answer_text(f, v)}, collected, not summed", "line") for f, v in r.get("collected", ())]
+        if coverage and r["id"] == "operator_cto":
+            out.append((f"  operator facts from the workstation's records: {coverage}", "line"))
+        for c in r["categories"] if r["state"] != "category" else []:
+            out.append((f"  {category_heading(c)}: {rates_text(c)}", "line"))
+        if "success_published" in r:
+            who, text = r["success_published"]
+            out.append((f"  technical success in the published rates ({who}): {text}", "line"))
+            out.append((f"  technical success recorded at this panel: {r['success_recorded']}", "line"))
+    for note in r["notes"] if r["applicable"] is not False else []:  # a note may hold a rate
+        if not note["about"]:
+            out.append((f"  note: {mark(note['text'], note['unverified'])}", "line"))
+    out.append((f"  {r['citation']}; endpoint: {endpoint_text(r)}", "source"))
+    return out
+
+
+def render_text(report: dict, width: int = 100) -> str:
+    """The report as a readable table (what `bedside score` prints without --json): each score's total or range and
+    what is true of its category with the published rate in words, then each score's basis."""
+    scores = [_textual(r) for r in report["scores"]]
+    n = len(report["findings"])
+    out = [f"{n} finding{'s' if n != 1 else ''} entered; clinical content {report['content_version']}. "
+           "A range while findings are missing (unknown is not no).", ""]
+    name_w = max(len(r["short"]) for r in scores) + 2
+    out.append(f"{'score':<{name_w}}{'total':<8}category and published rate")
+    lead = " " * (name_w + 8)
+    for r in scores:
+        first = True
+        for text in summary_lines(r):
+            for piece in textwrap.wrap(text, width - len(lead)) or [""]:
+                head = f"{r['short']:<{name_w}}{total_text(r) or '-':<8}" if first else lead
+                out.append(head + piece)
+                first = False
+    for r in scores:
+        out.append("")
+        out += [text for text, _kind in basis_lines(r)]
+    out += ["", f"{UNVERIFIED}: not confirmed by the clinical reference (shared/clinical/SCORES.md); not established "
+            "fact"]
+    return "\n".join(out) + "\n"

@@ -94,8 +94,8 @@ def _walk(work: Path, steps: list, heap: str, micropypath: str, prelude: str = "
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*"):
         old.unlink()
-    (work / "steps.json").write_text(json.dumps(steps))
-    code = prelude + f"from boards.walk import main\nmain([{str(work / 'steps.json')!r}, {str(work)!r}])\n"
+    (work / "steps.jsonl").write_text("".join(json.dumps(s) + "\n" for s in steps))
+    code = prelude + f"from boards.walk import main\nmain([{str(work / 'steps.jsonl')!r}, {str(work)!r}])\n"
     return subprocess.run([str(tool("micropython")), "-X", f"heapsize={heap}", "-c", code],
                           env=dict(os.environ, MICROPYPATH=micropypath), capture_output=True, text=True, timeout=300)
 
@@ -144,6 +144,19 @@ def stale_pixels(shot: bytes, full: bytes) -> list:
 def rgb565_to_png(data: bytes, path: Path) -> None:
     """The display memory (RGB565, little-endian, row by row) as a PNG."""
     Image.frombuffer("RGB", (W, H), data, "raw", "BGR;16", 0, 1).save(path, optimize=True)
+
+
+def walk_log(steps: list, heap: str, micropypath: str, prelude: str = "") -> list[dict]:
+    """Run `steps` on the firmware (no pictures kept); the walk log, or RuntimeError with the firmware's output.
+
+    micropypath/prelude as for _walk: the firmware from source or .mpy on MICROPYPATH, or from a ROMFS image
+    mounted by the prelude (bedside.tools.romfs.MOUNT), as a board runs it.
+    """
+    with tempfile.TemporaryDirectory(prefix="bedside-walk-") as tmp:
+        done = _walk(Path(tmp), steps, heap, micropypath, prelude)
+        if done.returncode != 0:
+            raise RuntimeError(f"walk failed: {done.stdout}{done.stderr}".strip())
+        return _read_log(Path(tmp) / "walk.jsonl")
 
 
 def run_walkthrough(out: Path, steps: list | None = None, heap: str = "1024wK") -> list[dict]:

@@ -124,6 +124,9 @@ CATALOGUE = {
         (5, "years", U16, False),
         (6, "last_year_cases", U16, False),
         (7, "last_year_successes", U16, False),
+        # what the host's records behind the values cover ("from 12 cases since 2026-11-01"); added within
+        # version 3: a receiver ignores keys it does not know, so an earlier panel takes the profile without it
+        (8, "coverage", SHORT_STR, False),
     )),
     26: ("profile_stored", ((2, "operator_id", SHORT_STR, True),)),
 }

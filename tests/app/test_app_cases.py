@@ -85,17 +85,17 @@ def test_enter_opens_the_case_detail_with_every_part(tmp_path):
         app = make_app(tmp_path, n=5)
         async with app.run_test(size=(140, 60)) as pilot:
             await settle(app, pilot)
-            # the fifth sample case: a calcified CTO whose wire-crossing timer ran past its 30-minute alert
-            await pilot.press("down", "down", "down", "down", "enter")
+            # the second sample case: a calcified CTO whose wire-crossing timer ran past its 30-minute alert
+            await pilot.press("down", "enter")
             await pilot.pause()
             screen = app.screen
-            assert type(screen).__name__ == "CaseDetailScreen" and screen.case_id == "case-00004"
+            assert type(screen).__name__ == "CaseDetailScreen" and screen.case_id == "case-00001"
             text = screen_text(app)
-            assert "Times are wall-clock UTC" in text and "Duration  1:18:24" in text
+            assert "Times are wall-clock UTC" in text and "Duration  1:29:11" in text
             assert "step took" in text
-            for tab, expect in (("steps", "Timer Wire crossing: 46:41 of 30:00 — ⚠ ALERT after 30:00"),
+            for tab, expect in (("steps", "Timer Wire crossing: 56:58 of 30:00 — ⚠ ALERT after 30:00"),
                                 ("findings", "not answered: they are unknown, not 'no'"),
-                                ("scores", "occlusion length >20 mm: unknown → unknown of 1 point(s)"),
+                                ("scores", "? (1)  calcification: Calcification: not entered"),
                                 ("outcome", "Procedural success"),
                                 ("nurse", "No nurse entries for this case.")):
                 screen.action_tab(tab)
@@ -103,7 +103,9 @@ def test_enter_opens_the_case_detail_with_every_part(tmp_path):
                 assert expect in screen_text(app), tab
             screen.action_tab("scores")
             await pilot.pause()
-            assert "[verify: not established]" in screen_text(app)
+            text = screen_text(app)
+            assert "(unverified)" in text and "[verify" not in text
+            assert "very difficult ≥3: 10.0 % crossed within 30 min (derivation set)" in text
             await pilot.press("escape")
             await pilot.pause()
             assert type(app.screen).__name__ == "CasesScreen"

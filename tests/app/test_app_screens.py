@@ -36,7 +36,10 @@ def test_operators_table_is_the_services_profiles_and_adding_checks_input(tmp_pa
             table = app.screen.query_one(DataTable)
             assert [table.get_row_at(i)[0] for i in range(table.row_count)] == [p.name for p in expect]
             first = expect[0]
-            assert table.get_row_at(0)[3] == str(first.cases) and table.get_row_at(0)[4] == str(first.annual_volume)
+            assert table.get_row_at(0)[3] == str(first.cases)
+            assert table.get_row_at(0)[4] == ("—" if first.annual_volume is None else str(first.annual_volume))
+            # what the records here cover, with each profile (issue 12 §4)
+            assert table.get_row_at(0)[8] == (first.coverage or "—")
             # a refused entry says why and adds nothing
             app.screen.query_one("#name", Input).value = "Dr New"
             app.screen.query_one("#year", Input).value = "1850"

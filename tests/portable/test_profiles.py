@@ -2,7 +2,8 @@
 #
 # Covers panel/profiles.py on CPython and MicroPython: a pushed profile is kept
 # (only the fields known), replaced by a newer push, survives a restart, is refused
-# beyond MAX_PROFILES for a new operator, and a damaged file loads as no profiles.
+# beyond MAX_PROFILES for a new operator, and a damaged file loads as no profiles; what the
+# host's records cover (the `coverage` words) is kept and reaches the case that picks the profile.
 # Run alone: .venv/bin/pytest tests/portable/test_profiles.py
 
 from panel.profiles import MAX_PROFILES, Profiles
@@ -37,3 +38,19 @@ def test_a_damaged_file_loads_as_no_profiles():
     with open(path, "wb") as f:
         f.write(b"not a profile file")
     assert Profiles(path).items == {}
+
+
+def test_what_the_records_cover_is_kept_and_reaches_the_case():
+    # issue 12 §4: operator facts from the workstation's records say what those records cover
+    from panel.case import Case
+
+    path = fresh_dir("profiles") + "/profiles"
+    p = Profiles(path)
+    p.store("op-7", {"name": "Dr A", "years": 6, "coverage": "from 12 cases since 2026-07-24"})
+    kept = Profiles(path).get("op-7")
+    assert kept == {"name": "Dr A", "years": 6, "coverage": "from 12 cases since 2026-07-24"}
+    case = Case.open("c1", 1000)
+    case.record("profile", 2000, {"p": kept, "src": "host"})
+    st = case.state
+    assert st.operator_coverage == "from 12 cases since 2026-07-24"
+    assert st.findings.get("op_years") == 6 and st.findings.get("op_annual_volume") is None

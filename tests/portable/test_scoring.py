@@ -531,7 +531,9 @@ def test_bend_angle_jcto_over_45_recharge_from_45():
 
 
 def test_measured_angle_takes_precedence_over_the_yes_no_answer():
-    for deg, answer, jcto, recharge in ((44, Y, "0", "0"), (46, N, "1", "1"), (45, Y, "0", "1")):
+    # the two answers agree (a contradiction is refused: tests below); at exactly 45° J-CTO's >45° says no and
+    # RECHARGE's >=45° reads the measured angle as yes
+    for deg, answer, jcto, recharge in ((44, N, "0", "0"), (46, Y, "1", "1"), (45, N, "0", "1")):
         a = {"bend_angle_deg": deg, "bending_45": answer}
         b = by_var(run("jcto", a), "bending")
         assert b["scored"] == jcto and b["findings"] == ["bend_angle_deg"], (deg, answer)
@@ -649,7 +651,7 @@ def test_operator_volume_and_years_edges():
 def test_successes_above_cases_are_refused_everywhere():
     f = Findings({"op_last_year_cases": 10})
     e = raises(FindingError, f.set, "op_last_year_successes", 11)
-    assert "cannot exceed" in str(e)
+    assert "Operator successes last year: 11 cases contradicts Operator cases last year: 10 cases" in str(e)
     assert f.get("op_last_year_successes") is None
     f.set("op_last_year_successes", 10)
     raises(FindingError, f.set, "op_last_year_cases", 9)
@@ -762,7 +764,10 @@ def test_every_verify_element_is_marked_unverified_and_nothing_else():
                 b = by_var(r, v[0])
                 assert b["tag"] == v[4] and b["unverified"] is (v[4] == "verify"), (where, v[0])
                 if v[4] == "verify":
-                    expected.append("variable " + v[0])
+                    expected.append("variable " + v[1])
+                # a note about a variable (an unverified boundary) sits on that variable
+                about = [n[0] for n in s["notes"] if len(n) > 2 and v[0] in n[2] and n[1] == "verify"]
+                assert b["caveats"] == about, (where, v[0])
             shown = {}
             for c in r["categories"]:
                 shown[c["label"]] = c
@@ -782,6 +787,7 @@ def test_every_verify_element_is_marked_unverified_and_nothing_else():
             assert len(r["notes"]) == len(s["notes"]), where
             for rn, n in zip(r["notes"], s["notes"]):
                 assert rn["text"] == n[0] and rn["unverified"] is (n[1] == "verify"), (where, n[0])
+                assert rn["about"] == list(n[2] if len(n) > 2 else ()), (where, n[0])
                 if n[1] == "verify":
                     expected.append("note: " + n[0])
             assert sorted(r["unverified"]) == sorted(expected), (where, r["unverified"])
@@ -807,7 +813,11 @@ def test_the_verify_items_of_scores_md_show_as_unverified():
     for c in rs["cl"]["categories"]:
         assert c["unverified"] is True and c["rates"] == [], c["label"]
     assert by_var(rs["cl"], "length_20")["unverified"] is True
-    assert "variable length_20" in rs["cl"]["unverified"]
+    assert "variable occlusion length >=20 mm" in rs["cl"]["unverified"]
+    # §1 J-CTO's boundaries (>20 mm, >45°): the note sits on the two variables, not on the score
+    assert by_var(rs["jcto"], "length_20")["caveats"] == notes("jcto")
+    assert by_var(rs["jcto"], "bending")["caveats"] == notes("jcto")
+    assert by_var(rs["jcto"], "length_20")["unverified"] is False
     # §5 ORA categories are [secondary], their rates [verify]: categories shown unmarked, no rates
     for c in rs["ora"]["categories"]:
         assert c["unverified"] is False and c["rates"] == [], c["label"]

@@ -195,6 +195,15 @@ def select(buttons, value):
         b.set(selected=(b.value == value))
 
 
+def wraps(font, s, w, lines):
+    """True when `s` breaks at spaces into at most `lines` lines of w pixels without cutting a word."""
+    for para in s.split("\n"):
+        for word in para.split(" "):
+            if width(font, word) > w:
+                return False
+    return len(wrap(font, s, w)) <= lines
+
+
 class Row(Widget):
     """One line of a list: a label with a one-line detail under it, a value on the right."""
 
@@ -204,7 +213,33 @@ class Row(Widget):
         self.detail = detail
         self.value = value
         self.header = header
-        self.mark = mark  # "!" unverified / warning, or None
+        self.mark = mark  # "!" a warning (alerts only: the unverified mark is panel.scoretext.UNVERIFIED), or None
+
+    def cut(self):
+        """What drawing this row would shorten with "…" or break inside a word: a list of "label", "value",
+        "detail" (empty when everything shows whole). Clinical text is never cut (HUMAN-FACTORS.md)."""
+        x, y, w, h = self.rect
+        if self.header:
+            return [] if width(small, self.label.upper()) <= w - 16 else ["label"]
+        out = []
+        vw = 0
+        if self.value:
+            if width(body, self.value) > w // 2:
+                out.append("value")
+            vw = width(body, fit(body, self.value, w // 2)) + (24 if self.action is not None else 12)
+        elif self.action is not None:
+            vw = 16  # the "›"
+        lw = w - vw - 16
+        label = ((self.mark + " ") if self.mark else "") + self.label
+        if not self.detail and width(body, label) > lw:
+            if not wraps(small, label, lw, (h - 4) // small.HEIGHT):
+                out.append("label")
+        else:
+            if width(body, label) > lw:
+                out.append("label")
+            if self.detail and not wraps(small, self.detail, w - 16, (h - 4 - body.HEIGHT) // small.HEIGHT):
+                out.append("detail")
+        return out
 
     def draw(self, g):
         x, y, w, h = self.rect
@@ -218,6 +253,8 @@ class Row(Widget):
             v = fit(body, self.value, w // 2)
             vw = width(body, v) + (24 if self.action is not None else 12)
             g.text(body, v, x + w - vw, y + 4, theme.FG)
+        elif self.action is not None:
+            vw = 16  # the "›"
         mark = (self.mark + " ") if self.mark else ""
         lw = w - vw - 16
         colour = theme.ACCENT if self.mark else theme.FG
@@ -241,8 +278,9 @@ class Row(Widget):
 class List:
     """Rows in a box that pages: ▲ / ▼ buttons down the right edge, "2/5" between them.
 
-    items: (label, detail, value, action, header, mark) tuples. Not a widget itself: it
-    adds its visible rows and its buttons to the screen.
+    items: (label, detail, value, action, header, mark[, keep]) tuples; keep True: the row goes on the page
+    of the row before it (a score's second line). Not a widget itself: it adds its visible rows and its
+    buttons to the screen.
     """
 
     def __init__(self, screen, x, y, w, h, items, row_h=theme.TARGET, page=0):
@@ -250,14 +288,20 @@ class List:
         self.box = (x, y, w - theme.TARGET, h)
         self.items = items
         self.row_h = row_h
-        # pages: a header row is HEADER_H high, every other row row_h; a header never ends a page
+        # pages: a header row is HEADER_H high, every other row row_h; a header never ends a page, and a
+        # row kept with the one before starts a page only together with it
         self.starts = [0]
         used = 0
         for i in range(len(items)):
             rh = HEADER_H if items[i][4] else row_h
             if used + rh > h or (items[i][4] and used + rh + row_h > h and used):
-                self.starts.append(i)
+                first = i
+                while first > self.starts[-1] + 1 and len(items[first]) > 6 and items[first][6]:
+                    first -= 1
+                self.starts.append(first)
                 used = 0
+                for j in range(first, i):
+                    used += HEADER_H if items[j][4] else row_h
             used += rh
         self.pages = len(self.starts)
         self.page = min(page, self.pages - 1)
@@ -288,7 +332,7 @@ class List:
         start = self.starts[self.page]
         end = self.starts[self.page + 1] if self.page + 1 < self.pages else len(self.items)
         for i in range(start, end):
-            label, detail, value, action, header, mark = self.items[i]
+            label, detail, value, action, header, mark = self.items[i][:6]
             rh = HEADER_H if header else self.row_h
             self.rows.append(screen.add(Row(x, y, w, rh, label, detail, value, action, header, mark)))
             y += rh

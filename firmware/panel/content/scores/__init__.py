@@ -8,16 +8,21 @@
 # Points and category bounds are in HALF points (x2 integers): CL has 1.5-point
 # items. A score is a dict:
 #   id, name, citation, endpoint (None where SCORES.md names none), tag,
+#   short     (optional) the name where a line is short (the panel's scores list)
+#   rate_words the endpoint in the words that follow a published rate ("10.0 % crossed within
+#             30 min"); None where SCORES.md names no endpoint
 #   kind      "points" (summed variables) or "grade" (a grade the operator picks),
 #   succ      (scores whose published rate is of technical success or failure) the definition
 #             of technical success those rates use: a key of outcomes.TECH_SUCCESS_DEFS, or
 #             None where SCORES.md does not give it
 #   applies   predicate: the vessels the score is for (unknown vessel: shown anyway)
+#   applies_to those vessels in words, for "does not apply" ("coronary CTOs")
 #   range     (min2, max2) as SCORES.md states it; a test checks the arithmetic
 #   vars      ((var id, label, points2, predicate, tag, note), ...)
 #   cats      ((lo2, hi2 or None, label, ((rate10, cohort, tag), ...), tag), ...)
-#             rates in tenths of a percent of the score's endpoint
-#   notes     ((text, tag), ...)
+#             rates in tenths of a percent of the score's endpoint; the cohort as SCORES.md names it
+#   notes     ((text, tag), ...) or ((text, tag, (var id, ...)), ...): a note about those variables
+#             (an unverified boundary) is shown on them, not on the whole score
 # Predicates (panel/scoring.py reads them, three-valued):
 #   ("yes", f) ("no", f)             a yes/no finding answered yes / answered no
 #   ("in", f, opts[, unknown_opts])  a choice among opts; unknown_opts count as unknown

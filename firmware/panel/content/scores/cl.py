@@ -1,6 +1,6 @@
 # panel/content/scores/cl.py — SCORES.md §7, as data (format: panel/content/scores/__init__.py).
 
-from panel.content.scores.common import CORONARY, SEVERE_CALCIUM
+from panel.content.scores.common import CORONARY, CORONARY_TEXT, SEVERE_CALCIUM
 
 _CABG = ("CABG item: which CABG CL means, any or of the target vessel, is not confirmed; read here as any"
          " previous CABG (the operator-CTO paper's table reads it as CABG of the target vessel)")
@@ -8,10 +8,10 @@ _CABG = ("CABG item: which CABG CL means, any or of the target vessel, is not co
 SCORE = {
     "id": "cl", "name": "CL", "kind": "points", "tag": "seed",
     "citation": "Alessandrino et al., JACC Cardiovasc Interv 2015;8:1540-48",
-    "endpoint": "success of a first CTO PCI attempt",
+    "endpoint": "success of a first CTO PCI attempt", "rate_words": "success of a first attempt",
     # the definition of technical success its published rates use (panel/content/outcomes.py)
     "succ": None,
-    "applies": CORONARY, "range": (0, 16),
+    "applies": CORONARY, "applies_to": CORONARY_TEXT, "range": (0, 16),
     "vars": (
         # SCORES.md §7: which CABG CL means (any, or of the target vessel) is [verify]; read as any previous CABG
         ("prior_cabg", "previous CABG (read as any CABG)", 3, ("yes", "prior_cabg"), "verify", _CABG),

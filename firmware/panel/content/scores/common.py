@@ -3,7 +3,9 @@
 # Source: shared/clinical/SCORES.md. Format of predicates: panel/content/scores/__init__.py.
 
 CORONARY = ("in", "vessel", ("lad", "lcx", "rca", "lm"))
+CORONARY_TEXT = "coronary CTOs"
 BTK = ("in", "vessel", ("tpt", "ata", "pta", "peroneal"))
+BTK_TEXT = "below-the-knee CTOs"
 
 ANY_CALCIUM = ("in", "calcification", ("mild", "moderate", "severe"))
 SEVERE_CALCIUM = ("in", "calcification", ("severe",))

@@ -1,14 +1,14 @@
 # panel/content/scores/operator_cto.py — SCORES.md §8, as data (format: panel/content/scores/__init__.py).
 
-from panel.content.scores.common import CORONARY, ANY_CALCIUM, RENTROP_LT_2
+from panel.content.scores.common import CORONARY, CORONARY_TEXT, ANY_CALCIUM, RENTROP_LT_2
 
 SCORE = {
     "id": "operator_cto", "name": "Operator-CTO", "kind": "points", "tag": "seed",
     "citation": "Xiao et al., J Interv Cardiol 2021, doi 10.1155/2021/9988943",
-    "endpoint": "technical success",
+    "endpoint": "technical success", "rate_words": "technical success",
     # the definition of technical success its published rates use (panel/content/outcomes.py)
     "succ": "operator_cto",
-    "applies": CORONARY, "range": (-8, 18),
+    "applies": CORONARY, "applies_to": CORONARY_TEXT, "range": (-8, 18),
     "vars": (
         ("prior_cabg_target", "previous CABG of the target vessel", 2, ("yes", "prior_cabg_target"), "seed",
          "surgery at least 3 months before this PCI"),
@@ -33,10 +33,10 @@ SCORE = {
          "successes / cases in the previous year; no cases last year does not meet it"),
     ),
     "cats": (
-        (-8, 4, "simple", ((990, "derivation", "seed"),), "seed"),
-        (6, 6, "medium", ((875, "derivation", "seed"),), "seed"),
-        (8, 8, "difficult", ((538, "derivation", "seed"),), "seed"),
-        (10, None, "extremely difficult", ((250, "derivation", "seed"),), "seed"),
+        (-8, 4, "simple", ((990, "144 lesions", "seed"),), "seed"),
+        (6, 6, "medium", ((875, "144 lesions", "seed"),), "seed"),
+        (8, 8, "difficult", ((538, "144 lesions", "seed"),), "seed"),
+        (10, None, "extremely difficult", ((250, "144 lesions", "seed"),), "seed"),
     ),
     "notes": (
         ("144 lesions, 10 operators; AUC 0.901 (0.821-0.982), above J-CTO 0.616, PROGRESS 0.745, "

@@ -1,14 +1,14 @@
 # panel/content/scores/ora.py — SCORES.md §5, as data (format: panel/content/scores/__init__.py).
 
-from panel.content.scores.common import CORONARY, RENTROP_LT_2
+from panel.content.scores.common import CORONARY, CORONARY_TEXT, RENTROP_LT_2
 
 SCORE = {
     "id": "ora", "name": "ORA", "kind": "points", "tag": "secondary",
     "citation": "Galassi et al., JACC Cardiovasc Interv 2016",
-    "endpoint": "technical failure",
+    "endpoint": "technical failure", "rate_words": "technical failure",
     # the definition of technical success its published rates use (panel/content/outcomes.py)
     "succ": None,
-    "applies": CORONARY, "range": (0, 8),
+    "applies": CORONARY, "applies_to": CORONARY_TEXT, "range": (0, 8),
     "vars": (
         ("ostial", "ostial location", 2, ("yes", "ostial"), "secondary", None),
         ("rentrop_lt_2", "collateral filling Rentrop <2", 4, RENTROP_LT_2, "secondary",

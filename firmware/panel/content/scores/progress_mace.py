@@ -1,12 +1,12 @@
 # panel/content/scores/progress_mace.py — SCORES.md §3b, as data (format: panel/content/scores/__init__.py).
 
-from panel.content.scores.common import CORONARY, RETROGRADE, ADR, BLUNT_OR_NO_STUMP
+from panel.content.scores.common import CORONARY, CORONARY_TEXT, RETROGRADE, ADR, BLUNT_OR_NO_STUMP
 
 SCORE = {
     "id": "progress_mace", "name": "PROGRESS-CTO MACE", "kind": "points", "tag": "abstract",
     "citation": "Simsek et al., JACC Cardiovasc Interv 2022;15:1413-22",
-    "endpoint": "MACE",
-    "applies": CORONARY, "range": (0, 16),
+    "endpoint": "MACE", "rate_words": "MACE",
+    "applies": CORONARY, "applies_to": CORONARY_TEXT, "range": (0, 16),
     "vars": (
         ("age_65", "age >=65 years", 2, ("ge", "age", 65), "abstract", None),
         ("female", "female", 4, ("in", "sex", ("female",)), "abstract", None),

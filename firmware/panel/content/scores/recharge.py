@@ -1,12 +1,12 @@
 # panel/content/scores/recharge.py — SCORES.md §6, as data (format: panel/content/scores/__init__.py).
 
-from panel.content.scores.common import CORONARY, ANY_CALCIUM
+from panel.content.scores.common import CORONARY, CORONARY_TEXT, ANY_CALCIUM
 
 SCORE = {
     "id": "recharge", "name": "RECHARGE", "kind": "points", "tag": "seed",
     "citation": "Maeremans et al., Catheter Cardiovasc Interv 2018",
-    "endpoint": None,
-    "applies": CORONARY, "range": (0, 12),
+    "endpoint": None, "rate_words": None,
+    "applies": CORONARY, "applies_to": CORONARY_TEXT, "range": (0, 12),
     "vars": (
         ("blunt_stump", "blunt stump", 2, ("yes", "blunt_stump"), "seed", None),
         ("calcification", "calcification", 2, ANY_CALCIUM, "seed", None),

@@ -1,37 +1,99 @@
-# panel/ui/screens/scores.py — every score at a glance: total or range, category, published rate.
+# panel/ui/screens/scores.py — every score at a glance: total or range, what is true of its category,
+# the published rate with its endpoint in words, the strategy it is computed for.
 #
-# A score with unanswered findings shows its range ("2–6") and every category still
-# in reach; "!" marks anything SCORES.md tags [verify] (the basis screen says what).
-# A row opens the score's basis.
+# A score with unanswered findings shows its range ("2–6") and what it needs, in words; one
+# that is not for this vessel shows no total and no rate, only why. The unverified mark sits on
+# the category or rate it is about, never on the score's name. What does not fit the row's
+# one detail line goes on a second row kept with it (nothing is cut with "…"). A row opens
+# the score's basis.
 
-from panel.scoring import evaluate_all
+from panel.content.scores import SCORE_IDS
+from panel.scoring import evaluate_one
+from panel.scoretext import category_text, needs_text, rate_text, state_text, strategy_text, total_text
 from panel.ui import theme
 from panel.ui.core import Screen
-from panel.ui.widgets import Button, List
+from panel.ui.fonts import small
+from panel.ui.widgets import Button, List, wraps
+
+ROW_W = theme.W - theme.TARGET  # the list's rows (the ▲ ▼ buttons take the rest)
+DETAIL_W = ROW_W - 16
 
 
-def total_text(r):
-    if r.get("grade") is not None or r["min"] is None:
-        return r.get("grade") or "?"
-    if r["total"] is not None:
-        return r["total"]
-    return "%s–%s" % (r["min"], r["max"])
+LINES = (theme.TARGET - 4) // small.HEIGHT  # lines of a row that holds a text alone
 
 
-def category_text(r):
-    if r["applicable"] is False:
-        return "does not apply to this lesion"
-    cats = r["categories"]
-    if not cats:
-        return "no category yet"
-    parts = []
-    for c in cats:
-        rate = c["rates"][0]["text"] if c["rates"] else ""
-        parts.append((c["label"] + " " + rate).strip())
-    text = " / ".join(parts)
-    if not r["complete"]:
-        text = "open: " + text
+def _fits(text):
+    return wraps(small, text, DETAIL_W, 1)
+
+
+def _needs_line(needs):
+    """What a score needs, for a row of its own: all of it, or as much as fits and how many more."""
+    text = ", ".join(needs)
+    n = len(needs)
+    while n > 1 and not wraps(small, text, DETAIL_W - 16, LINES):
+        n -= 1
+        text = "%s and %d more (listed in its basis)" % (", ".join(needs[:n]), len(needs) - n)
     return text
+
+
+def _cohort_named(c):
+    # the cohort is named where the reference gives a score both (derivation and validation)
+    for r in c["rates"]:
+        if "derivation" in r["cohort"] or "validation" in r["cohort"]:
+            return True
+    return False
+
+
+def score_lines(r):
+    """(detail under the score's name, [further lines]) for one score of the overview."""
+    more = []
+    state = r["state"]
+    if state == "category":
+        c = r["categories"][0]
+        cohort = _cohort_named(c)
+        rates = "; ".join([rate_text(x, cohort) for x in c["rates"]])
+        detail = category_text(c)
+        if rates:
+            if _fits(detail + ": " + rates):
+                detail = detail + ": " + rates
+            else:
+                more.append(rates)
+    elif state == "needs":
+        detail = needs_text(r)
+        if not _fits(detail):
+            detail = "needs:"
+            more.append(_needs_line(r["needs"]))
+    elif state == "not_applicable":
+        detail = "does not apply"
+        more.append(r["why_not"])
+    else:
+        detail = state_text(r)
+    strategy = strategy_text(r)
+    if strategy is not None:
+        more.append(strategy)
+    return detail, more
+
+
+def score_items(r, act):
+    """One score's list items: its row, and its further lines kept with it."""
+    detail, more = score_lines(r)
+    items = [(r["short"], detail, total_text(r) or None, act, False, None)]  # type: list
+    # (no total where the score does not apply)
+    for line in more:
+        items.append((line, None, None, act, False, None, True))
+    return items
+
+
+def overview_items(findings, on_open):
+    """(the overview's list items, how many scores are complete): one score evaluated at a time (panel RAM)."""
+    items = []
+    done = 0
+    for sid in SCORE_IDS:
+        r = evaluate_one(sid, findings, basis=False)
+        if r["complete"]:
+            done += 1
+        items += score_items(r, on_open(sid))
+    return items, done
 
 
 class Scores(Screen):
@@ -40,19 +102,16 @@ class Scores(Screen):
     def build(self):
         st = self.ui.model.keeper.case.state
         x, y, w, h = theme.CONTENT
-        items = []
-        open_n = 0
-        for r in evaluate_all(st.findings, basis=False):
-            if not r["complete"]:
-                open_n += 1
-            items.append((r["name"], category_text(r), total_text(r), lambda _w, sid=r["id"]: self._basis(sid),
-                          False, "!" if r["unverified"] else None))
-        self.title = "Scores: %d of %d complete" % (len(items) - open_n, len(items))
+        items, done = overview_items(st.findings, self._opener)
+        self.title = "Scores: %d/%d complete" % (done, len(SCORE_IDS))  # fits the status bar whole
         self.list = List(self, x, y, w, h - theme.TARGET, items, page=self.arg or 0)
         half = w // 2
         self.add(Button(x, y + h - theme.TARGET, half, theme.TARGET, "Back", lambda _b: self.ui.back()))
         self.add(Button(x + half, y + h - theme.TARGET, w - half, theme.TARGET, "Findings ›",
                         lambda _b: self.ui.replace("findings")))
+
+    def _opener(self, sid):
+        return lambda _w: self._basis(sid)
 
     def _basis(self, sid):
         self.arg = self.list.page

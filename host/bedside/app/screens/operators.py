@@ -16,7 +16,8 @@ from bedside.app.format import MISSING
 
 COLUMNS = (("name", "Operator", 20), ("since", "CTO since", 9), ("years", "Years", 5), ("cases", "Cases here", 10),
            ("volume", "Annual volume", 13), ("ly_cases", "Last-year cases", 15),
-           ("ly_success", "Last-year success", 18), ("unknown", "Outcome unknown", 15))
+           ("ly_success", "Last-year success", 18), ("unknown", "Outcome unknown", 15),
+           ("records", "Records here", 30))
 
 
 class ProfilesPushed(Message):
@@ -47,6 +48,8 @@ class OperatorsScreen(Screen):
         yield Header()
         with Vertical():
             yield Label("Computed from the cases in this database as of today; unknown is shown as —, never 0. "
+                        "The annual volume needs records from the first year of practice, the last-year figures "
+                        "a full year of records: where the records here start later, the value is unknown. "
                         "The panel uses these for the operator-CTO score.")
             yield DataTable(id="operators", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="add"):
@@ -81,7 +84,8 @@ class OperatorsScreen(Screen):
             success = MISSING if p.last_year_cases is None else \
                 f"{p.last_year_successes}/{p.last_year_cases}" + ("" if pct is None else f" ({pct:.1f} %)")
             table.add_row(p.name, _v(p.cto_start_year), _v(p.years), str(p.cases), _v(p.annual_volume),
-                          _v(p.last_year_cases), success, str(p.last_year_unknown), key=str(p.operator_id))
+                          _v(p.last_year_cases), success, str(p.last_year_unknown), _v(p.coverage),
+                          key=str(p.operator_id))
 
     def _status(self, text: str, error: bool = False) -> None:
         label = self.query_one("#status", Label)

@@ -3,8 +3,8 @@ case counts alone where this lab does not record that endpoint), with the defini
 uses, the AUC of each score here, and procedure time, fluoroscopy and contrast by technique; tables and plots.
 
 The numbers are bedside.reports' (the same as `bedside report` prints); the report is
-built in a thread worker. Published rates tagged [verify] carry a * and are never
-drawn as if established.
+built in a thread worker. What the clinical reference has not verified carries the one
+unverified mark (panel.scoretext.UNVERIFIED) and is never drawn as if established.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from bedside.app.format import MISSING
+from panel.scoretext import mark
 
 FIGURES = (("procedure_s", "Procedure time", "min", 60), ("fluoro_s", "Fluoroscopy", "min", 60),
            ("contrast_ml", "Contrast", "ml", 1))
@@ -56,7 +57,7 @@ def auc_table(rep: dict) -> Table:
     ranked = sorted(rep["scores"], key=lambda s: -1 if s["auc"]["value"] is None else s["auc"]["value"], reverse=True)
     for s in ranked:
         a = s["auc"]
-        t.add_row(s["name"] + (" *" if s["unverified"] else ""), _num(a["value"], digits=3), str(a["failures"]),
+        t.add_row(mark(s["name"], s["unverified"]), _num(a["value"], digits=3), str(a["failures"]),
                   str(a["successes"]), str(a["excluded_range"]), str(a["excluded_not_applicable"]))
     return t
 
@@ -76,9 +77,9 @@ def category_table(score: dict) -> Table:
     for col in ("category", "n", observed or "", "observed", "published"):
         t.add_column(col)
     for c in score["categories"]:
-        pub = "; ".join(f"{r['text']}{' *' if r['unverified'] else ''} ({r['cohort']})" for r in c["published"])
+        pub = "; ".join(r["words"] for r in c["published"])
         obs = MISSING if c["observed_pct"] is None else f"{c['observed_pct']:.1f} %"
-        t.add_row(c["label"] + (" *" if c["unverified"] else ""), str(c["n"]),
+        t.add_row(mark(c["label"], c["unverified"]), str(c["n"]),
                   MISSING if c["events"] is None else str(c["events"]), obs, pub or "none given")
     if not score["categories"]:
         t.add_row("(this score has no categories)", "", "", "", "")
@@ -177,12 +178,12 @@ class ReportsScreen(Screen):
         if observed is None:  # the endpoint is not recorded here: how many cases fell in each category
             cats = score["categories"]
             if cats:
-                plt.bar([c["label"] + (" *" if c["unverified"] else "") for c in cats], [c["n"] for c in cats])
+                plt.bar([mark(c["label"], c["unverified"]) for c in cats], [c["n"] for c in cats])
             plt.title(f"{score['name']}: cases by category")
             plot.refresh()
             return
         cats = [c for c in score["categories"] if c["observed_pct"] is not None]  # no case: no bar, never 0 %
-        labels = [c["label"] + (" *" if c["unverified"] else "") for c in cats]
+        labels = [mark(c["label"], c["unverified"]) for c in cats]
         rates = [c["observed_pct"] for c in cats]
         published = [published_pct(c["published"][0]["text"]) if c["published"] and not c["unverified"] else None
                      for c in cats]

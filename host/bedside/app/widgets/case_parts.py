@@ -1,7 +1,7 @@
 """The parts of a case's detail as Rich renderables, from summaries.case_detail() (bedside.store).
 
 Nothing is computed here: every number comes from the casefile summary. Missing
-stays missing; a [verify] item is marked as not established.
+stays missing; an item the clinical reference has not verified carries the one unverified mark.
 """
 
 from __future__ import annotations
@@ -108,43 +108,20 @@ def findings(s: dict) -> Group:
     return Group(t, note)
 
 
-def _total(sc: dict) -> str:
-    if sc.get("grade"):
-        return f"grade {sc['grade']}"
-    if sc.get("total") is not None:
-        return str(sc["total"])
-    if sc.get("min") is not None:
-        return f"{sc['min']} to {sc['max']} (range: findings missing)"
-    return MISSING
-
-
-def _tag(item: dict) -> str:
-    return " [verify: not established]" if item.get("unverified") else ""
-
-
 def scores(s: dict) -> Group:
-    """Every score with its value or range, category, the basis of each point and the source's notes."""
+    """Every score as the panel shows it (bedside.scores.basis_lines): its total or range and what is true of its
+    category, each rate with its endpoint and cohort, the strategy, the basis of each point, the source."""
+    from bedside.scores import basis_lines
+    from panel.scoretext import UNVERIFIED
+
+    op = s.get("operator") or {}
+    coverage = op.get("coverage") if op.get("source", "host") == "host" else None
+    styles = {"head": "bold", "line": "", "source": "dim"}
     parts = []
     for sc in s.get("scores", []):
-        applicable = {True: "", False: " (not for this vessel)", None: " (vessel unknown)"}[sc.get("applicable")]
-        parts.append(Text(f"{sc['name']}: {_total(sc)}{applicable}", style="bold"))
-        cats = sc.get("categories") or []
-        if cats:
-            labels = []
-            for c in cats:
-                rates = ", ".join(f"{r['text']} ({r['cohort']}){_tag(r)}" for r in c.get("rates", []))
-                labels.append(f"{c['label']}{_tag(c)}" + (f": published {rates}" if rates else ""))
-            parts.append(Text("  category: " + (" or ".join(labels))))
-        if sc.get("missing"):
-            parts.append(Text("  missing findings: " + ", ".join(sc["missing"])))
-        for b in sc.get("basis", []):
-            scored = b.get("scored")
-            parts.append(Text(f"  · {b['label']}: {b.get('answer')} → "
-                              f"{'unknown' if scored is None else scored} of {b.get('points')} point(s){_tag(b)}"))
-        for n in sc.get("notes", []):
-            parts.append(Text(f"  note: {n['text']}{_tag(n)}", style="italic"))
-        parts.append(Text(f"  source: {sc.get('citation')}; endpoint: {sc.get('endpoint')}", style="dim"))
+        parts += [Text(text, style=styles[kind]) for text, kind in basis_lines(sc, coverage)]
         parts.append(Text(""))
+    parts.append(Text(f"{UNVERIFIED}: not confirmed by the clinical reference; not established fact", style="dim"))
     return Group(*parts)
 
 
