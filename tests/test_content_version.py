@@ -19,6 +19,7 @@ from panel.content.findings import FINDINGS
 PINNED = {
     "cto-2026.11.1": "d215e66807683f1efe8e688836857c4caf33de44e99ee165b56900c7361e66ee",
     "cto-2026.11.2": "8517e2221799f9019cc6fa451b812771f80cee8227b487b5cf3b71e4a155a996",
+    "cto-2026.11.3": "7c6a3f3e5960c46f77c828af1fe591cf88d3015aba37045808ea09ffd5ad324d",
 }
 
 
