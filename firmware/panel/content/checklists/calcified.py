@@ -46,7 +46,7 @@ CHECKLIST = {
          "at"),
         ("ivl_perforation", "perforations with IVL have been described", ("eccentric", "eccentric_x"),
          "IVL: perforations described"),
-        ("eccentric", "if extraplaque, keep pressure <14 atm", "eccentric_x", "keep <14 atm"),
+        ("eccentric", "if extraplaque, keep pressure <14 atm", "eccentric_x", "<14 atm"),
         ("undilatable", "Undilatable lesion: high-pressure NC / OPN balloon only if the wire is intraplaque;"
          " IVL if it can be delivered; atherectomy once intraplaque tracking is confirmed by IVUS.",
          "undilatable", "NC/OPN only if intraplaque", "at"),

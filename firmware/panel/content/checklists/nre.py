@@ -16,9 +16,9 @@ CHECKLIST = {
     "cau": (
         ("suprainguinal", "not for suprainguinal arteries", None, "Not suprainguinal"),
         ("balloon", "impossible if an antegrade balloon cannot be advanced into the subintimal plane", None,
-         "Balloon must enter subintima"),
+         "Needs balloon in subintima"),
         ("back_side", "if the antegrade wire lies in the subintima on the back side of the vessel, use the"
-         " Poorman's Outback (checklist C) instead", None, "Back side: use POB (C)"),
+         " Poorman's Outback (checklist C) instead", None, "Back side: POB"),
     ),
     # The .md names no NRE success; the technique's aim is the externalised wire (step 9).
     "ok": (
