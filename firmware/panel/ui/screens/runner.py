@@ -140,6 +140,12 @@ class Runner(Screen):
             area.changed()
         area.action = self._full if tappable else None
 
+    def on_hide(self):
+        # Another screen goes on top (a picker, the pad, the timers, the full text): the runner's widgets and their
+        # buttons' actions go now, not when it comes back (build() makes them again): panel RAM at those peaks.
+        self.head = self.timers = self.area = self.current = self.band = self.then = None
+        self.rows = None
+
     def run(self):
         return self.ui.model.keeper.case.state.active
 
