@@ -187,10 +187,11 @@ class UI:
         self._open(screen)
         return screen
 
-    def replace(self, name, arg=None):
-        """Open `name` in place of the top screen."""
-        if self.stack:
-            self._drop()
+    def replace(self, name, arg=None, depth=1):
+        """Open `name` in place of the top `depth` screens (the bottom one stays)."""
+        for _i in range(depth):
+            if len(self.stack) > (1 if depth > 1 else 0):
+                self._drop()
         screen = self._load(name)(self, arg)
         self.stack.append(screen)
         self._open(screen)

@@ -46,7 +46,9 @@ class Basis(Screen):
             for u in r["unverified"]:
                 items.append((u, "not established fact", None, None, False, "!"))
         items.append(("Source", None, None, None, True, None))
-        items.append((r["citation"], "endpoint: " + r["endpoint"], None, None, False, None))
+        # RECHARGE's endpoint is not given (None): found by the monkey (tests/soak/monkey.py); the scores branch
+        # says each endpoint in words
+        items.append((r["citation"], "endpoint: " + (r["endpoint"] or "not given"), None, None, False, None))
         for n in r["notes"]:
             items.append((n["text"], None, None, None, False, "!" if n["unverified"] else None))
         List(self, x, y, w, h - theme.TARGET, items)
