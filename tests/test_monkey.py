@@ -4,7 +4,7 @@ tests/soak/monkey.py (run by tests/soak/monkey_run.py from a ROMFS image of the 
 walkthrough): every tap lands on a random point of a random target of the screen on top, or anywhere on the glass,
 or lets up to 10 minutes pass; the run fails on any exception (MemoryError included), on safe mode, on a journal
 that does not hold every event recorded in order, on an open case that does not resume from its journal as it was
-in RAM after a reboot, and on a state whose heap grew between two visits. Here 800 taps for two fixed seeds (every
+in RAM after a reboot, and on a state whose heap grew between two visits. Here 1,000 taps for two fixed seeds (every
 screen of the panel is reached); `make soak` runs 10,000 with a fresh seed (SOAK_SEED replays it).
 Run alone: .venv/bin/pytest tests/test_monkey.py
 """
@@ -30,8 +30,8 @@ def image(tmp_path_factory):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_800_random_taps_through_every_screen_at_the_boards_heap(image, tmp_path, seed):
-    res = monkey_run.run(*image, seed=seed, taps=800, work=tmp_path, timeout=300)
+def test_1000_random_taps_through_every_screen_at_the_boards_heap(image, tmp_path, seed):
+    res = monkey_run.run(*image, seed=seed, taps=1000, work=tmp_path, timeout=300)
     out = res.stdout + res.stderr
     assert res.returncode == 0 and "MONKEY OK " in res.stdout, out[-3000:]
     figures = json.loads(res.stdout.split("MONKEY OK ", 1)[1])

@@ -77,15 +77,8 @@ class FindingsScreen(Screen):
         self.list = List(self, x, y, w, h - theme.TARGET, items, page=page)
         half = w // 2
         self.add(Button(x, y + h - theme.TARGET, half, theme.TARGET, "Back", lambda _b: self.ui.back()))
-        self.add(Button(x + half, y + h - theme.TARGET, w - half, theme.TARGET, "Scores ›", self._scores))
-
-    def _scores(self, _b):
-        # The scores take the place of the group and of the groups beneath it: back and forth between findings
-        # and scores never piles screens up (panel RAM), and Back leads where the findings were opened from.
-        stack = self.ui.stack
-        below = stack[-2] if len(stack) > 2 else None
-        groups = below is not None and below.__module__ == self.__module__ and below.arg is None
-        self.ui.replace("scores", None, 2 if groups else 1)
+        self.add(Button(x + half, y + h - theme.TARGET, w - half, theme.TARGET, "Scores ›",
+                        lambda _b: self.ui.replace("scores")))
 
     def _edit(self, fid):
         self.arg = (self.arg[0], self.list.page)  # come back to the same page
