@@ -23,7 +23,8 @@ from conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "panel"
 KEY_SCREENS = ("home", "setup", "findings", "findings-group", "numpad", "finding-choice", "scores", "basis-jcto", "case", "undo-confirm",
-               "technique-whih", "runner-first-item", "runner-decision", "runner-deferred", "runner-wire-alert",
+               "technique-whih", "runner-first-item", "runner-full-text", "runner-decision", "runner-deferred",
+               "runner-wire-alert",
                "timers", "end-of-case", "fault", "close-confirm", "cases", "pairing-code", "safe-mode")
 TARGET_PX = 72  # panel/ui/theme.py TARGET: 11 mm on the reference display's 0.154 mm pixels
 
@@ -149,6 +150,33 @@ def test_ivus_first_btk_shows_the_jbtk_grade_read_from_the_findings(tmp_path):
     if os.environ.get("BEDSIDE_UPDATE_GOLDEN") == "1":
         got.save(golden, optimize=True)
     assert ImageChops.difference(got, Image.open(golden).convert("RGB")).getbbox() is None, tmp_path
+
+
+def _golden(tmp_path, snap, name):
+    got = Image.open(tmp_path / f"{snap['snap']}.png").convert("RGB")
+    golden = GOLDEN / f"{name}.png"
+    if os.environ.get("BEDSIDE_UPDATE_GOLDEN") == "1":
+        got.save(golden, optimize=True)
+    assert ImageChops.difference(got, Image.open(golden).convert("RGB")).getbbox() is None, (name, tmp_path)
+
+
+def test_the_runner_shows_every_caution_in_force_and_their_full_text_one_tap_away(tmp_path):
+    # Issue 12 §2. D's extraplaque path (knuckle, re-entry, NC balloon not expanded, eccentric calcium): four cautions
+    # in force on one item, each by its short label in the band, the item in the 24 px font to make room; a tap on
+    # the item opens its full text (the reference's words, with its sizes and pressures) and every caution in full,
+    # paged. Every path of every checklist: tests/mponly/test_runner_cautions.py.
+    steps = [["tap", "New case"], ["tap", "RCA"], ["tap", "Back"], ["expect", "case"], ["tap", "Start a technique"],
+             ["tap", "Heavily calcified"], ["tap", "Start"], ["expect", "runner"], ["tap", "Done"],
+             ["tap", "Penetrated"], ["tap", "Long/tortuous: knuckle"], ["snap", "runner-caution-reentry"],
+             ["tap", "Re-entered"], ["tap", "Device crossed"], ["tap", "Done"], ["tap", "Not expanded"],
+             ["tap", "Eccentric / nodule"], ["snap", "runner-cautions"], ["tap", "Full text"], ["expect", "fulltext"],
+             ["snap", "runner-cautions-full-text"], ["tap", "▼"], ["snap", "runner-cautions-full-text-2"],
+             ["tap", "Back"], ["expect", "runner"]]
+    log = run_walkthrough(tmp_path, steps)
+    snaps = {e["snap"].split("-", 1)[1]: e for e in log if "snap" in e}
+    for name, snap in snaps.items():
+        assert snap["stale"] == [], name
+        _golden(tmp_path, snap, name)
 
 
 def test_operator_cto_basis_names_the_technical_success_of_its_rates_and_of_this_panel(tmp_path):

@@ -146,7 +146,7 @@ class CaseState:
             data = self.loader(cid)
         except ValueError:
             raise CaseError("no checklist named %r" % (cid,))
-        run = Run(data, ev["t"], self.full)
+        run = Run(data, ev["t"], self.full, ev.get("seq"))
         if not self.full:
             for r in self.runs:  # the earlier checklist's state goes (the journal keeps its events) ...
                 if r[0] != cid and self.loader is load_checklist:

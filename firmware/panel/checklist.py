@@ -10,12 +10,15 @@
 #
 # Checklist data (panel/content/checklists/<id>.py, a dict CHECKLIST; plain str/int/tuple):
 #   id, title; src: citation; ind: indication; rep: reported outcomes (optional)
-#   cau: ((caution id, text, from), ...) — from None: shown before step 1 and
-#        throughout; an item id: a standing note from the moment that item is reached;
+#   cau: ((caution id, text, from[, short[, "at"]]), ...) — from None: shown before step 1
+#        and throughout; an item id: a standing note from the moment that item is reached;
 #        a tuple of item ids: from the moment the first of them is reached — a caution
 #        of some branches only (e.g. every item after any branch that leaves the wire
 #        extraplaque) names the first item of each such branch. Reached is per attempt:
-#        a reset or restart starts with none reached.
+#        a reset or restart starts with none reached. short: the caution in a few words
+#        for the runner's caution band (the text is one tap away); "at": the caution
+#        applies only while the cursor is on one of its from items (a note of that step,
+#        not a standing one). The Run records when each caution first applied (since).
 #   ok: ((label, definition), ...) — the success definitions
 #   ends: ((end id, label), ...) — every end an option or item can lead to; an end id
 #        is "end:<what happened>", "end:switch:<checklist id>" hands over to another
@@ -58,8 +61,8 @@
 #   note {text}                 attached to the current item (None once ended)
 # A reason "other" needs text. Decisions are answered, never skipped or deferred: their
 # options are the path. Queries: cur, end, pend, statuses(), upcoming(), deferred(),
-# cautions(), value(), tried(), timer(), timer_due(), legal(), dec, skips, notes, note_count, at,
-# history, attempts. A Run made with full=False keeps no notes, no earlier attempts and only the
+# cautions(), active_cautions(), since, value(), tried(), timer(), timer_due(), legal(), dec, skips, notes,
+# note_count, at, history, attempts. A Run made with full=False keeps no notes, no earlier attempts and only the
 # latest entry of a "log each tried" measure: its RAM does not grow with the case (panel RAM).
 #
 # Timer rule: an item's ts/te act when the cursor first arrives at it; explicit
@@ -180,6 +183,24 @@ def _sorted(d):
     return [(k, d[k]) for k in sorted(d)]
 
 
+def caution_from(c):
+    """The item ids a caution entry applies from, as a tuple (() for a caution from the start)."""
+    frm = c[2]
+    if frm is None:
+        return ()
+    return frm if type(frm) is tuple else (frm,)
+
+
+def caution_at(c):
+    """True for a caution that applies only while the cursor is on one of its from items."""
+    return len(c) > 4 and c[4] == "at"
+
+
+def caution_short(c):
+    """The caution in a few words (its short label, or its text when it has none)."""
+    return c[3] if len(c) > 3 and c[3] else c[1]
+
+
 class Run:
     """One checklist's state in a case: apply events, ask what to show.
 
@@ -189,8 +210,9 @@ class Run:
     full=True (the host, tests): every note, every entry and every attempt is kept.
     """
 
-    def __init__(self, checklist, t=0, full=True):
+    def __init__(self, checklist, t=0, full=True, seq=None):
         self.full = full
+        self._seq = seq  # seq of the event being applied (the case model's; None when events carry none)
         self.cl = checklist
         self.items = checklist["items"]
         self._item = {}
@@ -230,6 +252,10 @@ class Run:
         self.at = {}  # item -> t it was last confirmed, decided, skipped or deferred
         self.reached = {}  # item -> t of first arrival
         self.timers = {}  # timer -> [start t, stop t or None, alerted]
+        self.since = {}  # caution id -> (t, seq) of the event from which it first applied in this attempt
+        for c in self.cl.get("cau", ()):
+            if c[2] is None:
+                self.since[c[0]] = (t, self._seq)
         self._goto(self.items[0]["id"], t)
 
     def _goto(self, target, t):
@@ -243,6 +269,9 @@ class Run:
         self.cur = target
         if target not in self.reached:
             self.reached[target] = t
+            for c in self.cl.get("cau", ()):
+                if c[0] not in self.since and target in caution_from(c):
+                    self.since[c[0]] = (t, self._seq)
             it = self._item[target]
             for tid in it.get("te", ()):
                 tm = self.timers.get(tid)
@@ -295,6 +324,7 @@ class Run:
                 "why": why, "text": text, "t": t, "end": self.end, "abandon": self.why,
                 "st": self.st, "dec": self.dec, "vals": self.vals, "skips": self.skips,
                 "notes": self.notes, "n": self.n, "at": self.at, "timers": self.timers, "reached": self.reached,
+                "since": self.since,
             })
         self.attempts += 1
         keep = {}
@@ -349,6 +379,7 @@ class Run:
         t = ev.get("t", self.t)
         if type(t) is not int:
             raise ChecklistError("t must be integer ms")
+        self._seq = ev.get("seq")
         fn(self, ev, t)
         self.t = t
 
@@ -543,19 +574,18 @@ class Run:
             out.append(i)
         return out
 
-    def _applies(self, frm):
-        if frm is None:
-            return True
-        if type(frm) is str:
-            return frm in self.reached
-        for iid in frm:
-            if iid in self.reached:
-                return True
-        return False
+    def active_cautions(self):
+        """The content's caution entries that apply now, in content order: those from the start and those
+        whose from items were reached in this attempt (an "at" caution only while the cursor is on one)."""
+        out = []
+        for c in self.cl.get("cau", ()):
+            if c[0] in self.since and (not caution_at(c) or self.cur in caution_from(c)):
+                out.append(c)
+        return out
 
     def cautions(self):
         """[(caution id, text), ...] that apply now: standing limits and those of reached items."""
-        return [(c[0], c[1]) for c in self.cl.get("cau", ()) if self._applies(c[2])]
+        return [(c[0], c[1]) for c in self.active_cautions()]
 
     def value(self, iid, mid):
         """The entry recorded for measure mid of item iid (or CASE): (val, text), a list of them when multi (the
@@ -628,7 +658,7 @@ class Run:
             self.cur, self.pend, self.end, self.why, self.t, self.statuses(), _sorted(self.dec),
             _sorted(self.skips), [(i, _sorted(self.vals[i])) for i in sorted(self.vals)],
             _sorted(self.case), _sorted(self.timers), _sorted(self.reached),
-            _sorted(self.at), self.notes, self.n, len(self.history),
+            _sorted(self.at), _sorted(self.since), self.notes, self.n, len(self.history),
         ))
 
 

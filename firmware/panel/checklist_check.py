@@ -3,7 +3,8 @@
 # Separate from the engine so the panel never loads it: content is checked when it
 # is built, not at the table. Rules: every target exists (a decision may also leave
 # by the exit gate), no unreachable item, no cycle (a loop back is a "restart"),
-# every caution starts at items that exist, what it reads from the findings exists,
+# every caution starts at items that exist (its short label text, "at" only with from items),
+# what it reads from the findings exists,
 # every end reached, every measure an integer
 # range with a unit or a pick list holding "other", no floats anywhere.
 
@@ -141,12 +142,18 @@ def validate(cl, known=None):
         bad.append("fin must be a tuple of finding ids: %r" % (fin,))
     cids = {}
     for c in cl.get("cau", ()):
-        frm = c[2] if len(c) == 3 else None
+        n = len(c) if type(c) is tuple else 0
+        frm = c[2] if n >= 3 else None
         froms = () if frm is None else frm if type(frm) is tuple else (frm,)
-        if len(c) != 3 or not c[1] or c[0] in cids or (frm is not None and not froms) or [
-                f for f in froms if type(f) is not str or f not in ids]:
+        if n < 3 or n > 5 or type(c[0]) is not str or type(c[1]) is not str or not c[1] or c[0] in cids or (
+                frm is not None and not froms) or [f for f in froms if type(f) is not str or f not in ids]:
             bad.append("bad caution: %r" % (c,))
-        cids[c[0]] = 1
+        elif n >= 4 and (type(c[3]) is not str or not c[3]):
+            bad.append("caution %s: its short label must be text" % c[0])
+        elif n == 5 and (c[4] != "at" or frm is None):
+            bad.append('caution %s: the fifth element is "at" (on its from items only), and needs them' % c[0])
+        if n:
+            cids[c[0]] = 1
     for e in ends:
         if not ends[e]:
             bad.append("end %s is never reached" % e)

@@ -15,8 +15,8 @@ Public API:
         feed(event, received=None) -> list of new timeline rows (events arriving live;
         duplicates ignored, out-of-order ones held until the gap fills);
         status(now=None) -> what the live screen shows now: current technique and
-        step, elapsed in that step, procedure clock, wire-crossing timer, alerts,
-        panel tallies; summary() -> summarize() of what has arrived; timeline; missing.
+        step, elapsed in that step, the cautions in force at that step (each with the
+        time it applied from), procedure clock, wire-crossing timer, alerts, panel tallies; summary() -> summarize() of what has arrived; timeline; missing.
     figures(summary, nurse=None) -> dict
         Contrast, fluoroscopy, procedure time and dose, each with the source it came from.
     score_value(score) -> (lo, hi) | None;  score_category(score) -> str | None
@@ -30,7 +30,8 @@ has), "mixed". Durations between two events follow the same rule (span_ms).
 
 Summary keys: case_id, content_version, firmware, events, complete, missing_from,
 replay_error, clock, start, end, duration_ms, closed, operator, vessel, findings,
-unanswered, scores, techniques (steps with per-step time_ms, attempts, timers),
+unanswered, scores, techniques (steps with per-step time_ms, attempts, timers, and every caution
+that applied with the time it first applied),
 segments (every visit of the cursor to a step), timers, wire_crossing (attempts, total ms,
 alerts), alerts, strategy, outcome,
 panel_figures, notes, timeline.
@@ -46,7 +47,7 @@ from bedlink.mpack import unpack
 from bedside.eventtext import checklist_title, event_text, outcome_text
 from bedside.panelvalues import event_clock, show, wall_dt
 from panel.case import Case
-from panel.checklist import CASE
+from panel.checklist import CASE, caution_short
 from panel.content.findings import FINDINGS
 from panel.findings import Findings
 from panel.scoring import evaluate_all
@@ -292,6 +293,28 @@ def _steps(r: _Reader, ri: int, run) -> list[dict]:
     return out
 
 
+def _at_seq(r: _Reader, seq) -> dict | None:
+    """The time of event `seq` (the engine's record of when something happened), None when it names none."""
+    return r.at(r.events[seq - 1]) if type(seq) is int and 1 <= seq <= len(r.events) else None
+
+
+def _caution(r: _Reader, c: tuple, since) -> dict:
+    """One caution entry of the content with the time (of the event) from which it applied."""
+    return {"id": c[0], "short": caution_short(c), "text": c[1], "since": _at_seq(r, since[1] if since else None)}
+
+
+def _cautions(r: _Reader, run) -> list[dict]:
+    """Every caution that applied in any attempt of `run`, in content order, with when it first applied."""
+    sinces = [h.get("since", {}) for h in run.history] + [run.since]
+    out = []
+    for c in run.cl.get("cau", ()):
+        for attempt, since in enumerate(sinces):
+            if c[0] in since:
+                out.append({**_caution(r, c, since[c[0]]), "attempt": attempt + 1})
+                break
+    return out
+
+
 def _techniques(r: _Reader) -> list[dict]:
     out = []
     if r.case is None:
@@ -307,6 +330,7 @@ def _techniques(r: _Reader) -> list[dict]:
             "abandon": list(run.why) if run.why else None, "current": run.cur,
             "attempts": [{"why": h["why"], "text": h["text"], "end": h["end"]} for h in run.history],
             "steps": _steps(r, ri, run),
+            "cautions": _cautions(r, run),
             "records": _values(run.case),
             "notes": [{"item": n[0], "text": n[1]} for n in run.notes],
             "timers": [_public(t) for t in r.timers if t["run"] == ri],
@@ -534,6 +558,7 @@ class LiveCase:
         act = r.active()
         technique = step = None
         timers = []
+        cautions = []
         if act:
             ri, run, cid = act
             technique = {"checklist": cid, "title": checklist_title(cid), "attempt": len(run.history) + 1}
@@ -542,6 +567,8 @@ class LiveCase:
                 it = run.item(run.cur)
                 step = {"item": run.cur, "text": it["t"], "step": it.get("s"), "kind": it["k"],
                         "since": r.at(start), "elapsed_ms": since(start)}
+            # the cautions in force at the current item, as the panel's runner shows them (the engine says which)
+            cautions = [_caution(r, c, run.since.get(c[0])) for c in run.active_cautions()]
             for tid, label, limit in run.cl.get("tm", ()):
                 t = run.timer(tid, ticks) if ticks is not None else None
                 if t is not None:
@@ -556,7 +583,7 @@ class LiveCase:
             "replay_error": r.error, "closed": closed, "clock": "live" if live else "as of last event",
             # the procedure clock runs from the open event to now, and stops at the close event
             "procedure_ms": span_ms(evs[0], close) if close else (since(evs[0]) if evs else None),
-            "technique": technique, "step": step, "timers": timers, "alerts": list(r.alerts),
+            "technique": technique, "step": step, "cautions": cautions, "timers": timers, "alerts": list(r.alerts),
             "panel_figures": _panel_figures(r, _techniques(r), None, None),
             "last": r.rows[-1] if r.rows else None,
         }

@@ -92,6 +92,9 @@ def render(detail: dict) -> str:
             answer = st["option_label"] or ""
             out.append(f"  {st['step'] or '-':>2} {st['text']:<38} {st['status']:<8} {duration(st['time_ms']):>8}"
                        + (f"  {answer}" if answer else ""))
+        for c in t.get("cautions", []):  # every caution that applied, from when (the first attempt it applied in)
+            again = f" (attempt {c['attempt']})" if c["attempt"] > 1 else ""
+            out.append(f"  caution from {moment(c['since'])}{again}: {c['text']}")
         for tm in t["timers"]:
             alert = f"; ALERT after {duration(tm['alerts'][0]['after_ms'])}" if tm["alerts"] else ""
             out.append(f"  timer {tm['label']}: {duration(tm['ms']) if tm['stop'] else 'running'}{alert}")

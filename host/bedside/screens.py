@@ -45,6 +45,7 @@ WALKTHROUGH: list = [
     ["tap", "Tip-in achieved"],
     ["tap", "More…"], ["tap", "Undo the last entry"], ["expect", "dialog"], ["snap", "undo-confirm"], ["tap", "Undo"],
     ["expect", "runner"], ["tap", "Tip-in achieved"], ["tap", "Not crossed"],
+    ["tap", "Full text"], ["expect", "fulltext"], ["snap", "runner-full-text"], ["tap", "Back"], ["expect", "runner"],
     ["tap", "Gap between MC tips"], ["expect", "numpad"], ["tap", "4"], ["tap", "."], ["tap", "5"], ["tap", "OK"], ["tap", "Done"],
     ["tap", "Skip…"], ["expect", "picker"], ["snap", "skip-reasons"], ["tap", "Done differently"],
     ["tap", "Defer"], ["snap", "runner-deferred"],

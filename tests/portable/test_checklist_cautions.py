@@ -4,8 +4,10 @@
 # the content graph independently of the engine) through the engine, and at every item the
 # cursor reaches asserts, for each caution TECHNIQUES.md requires, that Run.cautions()
 # holds it exactly when the rule below says it applies — and not before or elsewhere.
-# The rules are written from shared/clinical/TECHNIQUES.md by the choices a path makes,
-# not from the content's "from" items, so a caution tied to the wrong item fails here:
+# The rules (one for every caution of every checklist) are written from shared/clinical/TECHNIQUES.md by
+# the choices a path makes, not from the content's "from" items, so a caution tied to the wrong item fails
+# here; the runner (tests/mponly/test_runner_cautions.py) and the host's live model
+# (tests/test_live_cautions.py) are held to the same rules:
 #   D: every path on which the wire is or may be extraplaque carries "extraplaque: no
 #      atherectomy, no very high-pressure balloon" (and step 2's standing caution) on every
 #      later item: after a knuckle or a wire tracked extraplaque (step 2), a device crossed by
@@ -17,7 +19,10 @@
 #      rotational atherectomy only after it has.
 #   C: the limits from the first item, also when POB is started on its own; B: its limits.
 #   E: the knuckle in the extraplaque space (step 3) carries D's extraplaque cautions.
-#   G: the distal puncture step carries the puncture-site caution, from that step on.
+#   G: the distal puncture step carries the puncture-site caution, from that step on; step 2's
+#      standing note from the crossing decision on; the imaging-only caution while IVUS guides the wire.
+#   Notes of one step ("at" in the content): ADR's condition at re-entry (D step 3), the order of
+#   the escalation (D step 5), step 8's rule at the undilatable lesion (D), IVUS before atherectomy (A step 9).
 # Run alone: .venv/bin/pytest tests/portable/test_checklist_cautions.py
 #   or: MICROPYPATH=tests/portable:protocol:firmware micropython tests/mprun.py test_checklist_cautions
 
@@ -42,23 +47,42 @@ def always(taken, visited, cur):
     return True
 
 
-# checklist id -> ((caution id, rule), ...): what TECHNIQUES.md requires, where it applies
+def on(*items):
+    """Rule: the caution applies while the cursor is on one of these items (a note of that step)."""
+    return lambda taken, visited, cur: cur in items
+
+
+# checklist id -> ((caution id, rule), ...): every caution of every checklist, where TECHNIQUES.md says it applies
 REQUIRED = {
     "calcified": (
         ("extraplaque", took(*XP_D)),
         ("no_high_pressure", took(*XP_D)),
+        ("adr_vessel", on("reentry")),  # step 3: the condition of ADR, where re-entry is attempted
+        ("intraplaque_first", on("uncrossable")),  # step 5: the order of the stepwise escalation
         ("ivl_perforation", took(("calcium", "eccentric"), ("calcium_x", "eccentric"))),
         ("eccentric", took(("calcium_x", "eccentric"))),
+        ("undilatable", on("undilatable")),  # step 8, on the intraplaque track (extraplaque: the standing ones)
     ),
     "whih": (
+        ("last_resort", always),
+        ("devices", always),
+        ("atherectomy_ivus", on("ivus")),  # step 9: where IVUS shows the track
         ("extraplaque", took(("ivus", "not_intraplaque"))),
         ("no_high_pressure", took(("ivus", "not_intraplaque"))),
     ),
     "pob": (("infrainguinal", always), ("thigh", always), ("as_nre", always)),
     "nre": (("suprainguinal", always), ("balloon", always), ("back_side", always)),
     "base": (("extraplaque", visited_any("knuckle")), ("no_high_pressure", visited_any("knuckle"))),
-    "ivus_btk": (("puncture_site", visited_any("puncture")),),
+    "bam": (),
+    "ivus_btk": (
+        ("calcium_crossover", visited_any("crossed")),  # step 2's standing note, from the crossing decision on
+        ("imaging_only", on("ivus", "second_wire", "ivus_crossed")),  # steps 3-5: the IVUS catheter in use
+        ("puncture_site", visited_any("puncture")),
+        ("no_stenting", visited_any("predilate")),
+    ),
+    "strategy": (("log_change", always),),
 }
+
 
 ATHERECTOMY = "therectomy"
 HIGH_PRESSURE = ("High-pressure", "high pressure", "OPN")
@@ -96,14 +120,21 @@ def walk(cid, check):
     return n
 
 
+def expected(cid, taken, visited, cur):
+    """The caution ids that apply at item `cur` of checklist cid, by the rules above, in content order."""
+    rules = dict(REQUIRED[cid])
+    return [c[0] for c in load(cid)["cau"] if rules[c[0]](taken, visited, cur)]
+
+
+def test_every_caution_of_every_checklist_has_its_rule():
+    assert sorted(REQUIRED) == sorted([e[0] for e in INDEX])
+    for cid in REQUIRED:
+        assert sorted([c[0] for c in REQUIRED[cid]]) == sorted([c[0] for c in load(cid)["cau"]]), cid
+
+
 def test_every_required_caution_is_active_exactly_where_it_applies_on_every_path():
-    known = [e[0] for e in INDEX]
-    assert [c for c in REQUIRED if c not in known] == []
     for cid in REQUIRED:
         rules = REQUIRED[cid]
-        ids = [c[0] for c in load(cid)["cau"]]
-        for cau, _rule in rules:
-            assert cau in ids, (cid, cau)
 
         def check(run, it, taken, visited, rules=rules, cid=cid):
             active = [c[0] for c in run.cautions()]

@@ -6,7 +6,7 @@
 # every checklist; a decided item cannot be confirmed; deferred items come back before
 # the end; abandon, reset, restart, timers (due at exactly the threshold, not 1 ms
 # before), cautions (from an item, or from the first reached of several: a caution of
-# some branches only), a decision option that leaves by the exit gate, notes, legal()
+# some branches only; "at" its items only; the event from which each first applied), a decision option that leaves by the exit gate, notes, legal()
 # agreeing with apply(), and validate() catching each broken content rule. The numbers are the fixture's own, or the content's ranges
 # (firmware/panel/content/checklists, traced to shared/clinical/TECHNIQUES.md); the
 # 30-minute wire timer (1800 s) is the project brief's.
@@ -120,6 +120,10 @@ def test_validate_catches_each_broken_rule():
         (variant(cau=(("x", "text", "nowhere"),)), "bad caution"),
         (variant(cau=(("x", "text", ("d", "nowhere")),)), "bad caution"),
         (variant(cau=(("x", "text", ()),)), "bad caution"),
+        (variant(cau=(("x", "text", "b", 7),)), "caution x: its short label must be text"),
+        (variant(cau=(("x", "text", None, "x", "at"),)), 'caution x: the fifth element is "at"'),
+        (variant(cau=(("x", "text", "b", "x", "on"),)), 'caution x: the fifth element is "at"'),
+        (variant(cau=(("x", "text", "b", "x", "at", 1),)), "bad caution"),
         (variant(tm=(("wire", "Wire", 0),)), "threshold must be a positive integer"),
         (variant(fin=("jbtk",)), "fin must be a tuple of finding ids"),
         (variant({0: {"k": "check"}}), "a: unknown kind"),
@@ -415,6 +419,44 @@ def test_cautions_apply_from_their_item_on():
     assert run.cautions() == [("always", "standing limit"), ("late", "from b on")]
     run.apply({"k": "reset", "why": "retry"})
     assert run.cautions() == [("always", "standing limit")]
+
+
+def test_the_run_records_the_event_from_which_each_caution_first_applied():
+    # since: caution id -> (t, seq) of the event at which it first applied in this attempt; the case
+    # model's events carry seq, a Run made for a cl_start event gets that event's seq
+    run = Run(T, 500, seq=7)
+    assert run.since == {"always": (500, 7)}
+    run.apply({"k": "note", "text": "x", "t": 700, "seq": 8})
+    run.apply({"k": "confirm", "item": "a", "t": 1000, "seq": 9})  # the cursor arrives at b: "late" from here
+    assert run.since == {"always": (500, 7), "late": (1000, 9)}
+    refused(run, {"k": "confirm", "item": "b", "t": 1100, "seq": 10})  # refused: nothing recorded
+    for ev in ({"k": "measure", "item": "b", "m": "dose", "val": 1, "seq": 10},
+               {"k": "measure", "item": "b", "m": "tried", "val": "p", "seq": 11},
+               {"k": "confirm", "item": "b", "t": 2000, "seq": 12}):
+        run.apply(ev)
+    assert run.since["late"] == (1000, 9)  # still applies: the first time is kept
+    run.apply({"k": "decide", "item": "c", "opt": "no", "t": 3000, "seq": 13})
+    assert run.since["e_only"] == (3000, 13) and run.cautions()[-1] == ("e_only", "on the e branch")
+    run.apply({"k": "reset", "why": "retry", "t": 4000, "seq": 14})  # a new attempt: from its start again
+    assert run.since == {"always": (4000, 14)} and run.history[0]["since"]["e_only"] == (3000, 13)
+    assert Run(T).since == {"always": (0, None)}  # events without seq (tests, the host's bare replays)
+
+
+def test_an_at_caution_applies_only_while_the_cursor_is_on_its_items():
+    cl = variant(cau=(("here", "at c and f only", ("c", "f"), "At c, f", "at"), ("late", "from b on", "b")))
+    assert validate(cl, KNOWN) == []
+    run = replay(cl, [{"k": "confirm", "item": "a", "t": 1}, {"k": "measure", "item": "b", "m": "dose", "val": 1},
+                      {"k": "measure", "item": "b", "m": "tried", "val": "p"}])
+    assert run.cur == "b" and run.cautions() == [("late", "from b on")]
+    run.apply({"k": "confirm", "item": "b", "t": 5, "seq": 5})
+    assert run.cur == "c" and run.active_cautions() == list(cl["cau"])  # the entries, short label and all
+    run.apply({"k": "decide", "item": "c", "opt": "yes", "t": 6, "seq": 6})
+    assert run.cur == "d" and run.cautions() == [("late", "from b on")]  # left its item: no longer applies
+    run.apply({"k": "confirm", "item": "d", "t": 7, "seq": 7})
+    assert run.cur == "f" and [c[0] for c in run.cautions()] == ["here", "late"]  # on its other item: again
+    assert run.since["here"] == (5, 5)  # first applied at c
+    run.apply({"k": "decide", "item": "f", "opt": "yes", "t": 8, "seq": 8})
+    assert run.end == "end:ok" and run.cautions() == [("late", "from b on")]  # ended: no item, only standing
 
 
 def test_a_caution_from_several_items_applies_once_any_of_them_is_reached():

@@ -32,7 +32,13 @@ def hostile_panel(seed: int, scale: int) -> tuple[list[str], dict]:
             "--seed", str(seed)], {}
 
 
-SOAKS = {"aging_powercuts": aging_powercuts, "hostile_panel": hostile_panel}
+def monkey(seed: int, scale: int) -> tuple[list[str], dict]:
+    """10,000 random taps through the whole panel at the board's 128 KB heap (tests/soak/monkey.py)."""
+    return [sys.executable, str(ROOT / "tests/soak/monkey_run.py"), "--taps", str(10000 * scale), "--seed",
+            str(seed)], {}
+
+
+SOAKS = {"aging_powercuts": aging_powercuts, "hostile_panel": hostile_panel, "monkey": monkey}
 
 
 def main(argv: list[str]) -> int:

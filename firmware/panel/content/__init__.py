@@ -5,4 +5,4 @@
 # and runs that content to its end; any change to a content module bumps it.
 # On a board these modules are frozen into flash, so their tables cost no RAM.
 
-CONTENT_VERSION = "cto-2026.11.3"
+CONTENT_VERSION = "cto-2026.11.4"

@@ -195,11 +195,16 @@ class UI:
         return screen
 
     def replace(self, name, arg=None):
-        """Open `name` in place of the top screen."""
-        if self.stack:
+        """Open `name` in place of the top screen; when the screen beneath is that one (same screen, same arg), it
+        comes back instead: going back and forth (findings, scores, findings) never piles screens up (panel RAM)."""
+        stack = self.stack
+        if len(stack) > 1 and stack[-2].__module__.endswith("." + name) and stack[-2].arg == arg:
+            self.back()
+            return stack[-1]
+        if stack:
             self._drop()
         screen = self._load(name)(self, arg)
-        self.stack.append(screen)
+        stack.append(screen)
         self._open(screen)
         return screen
 

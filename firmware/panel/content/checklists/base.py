@@ -13,9 +13,10 @@ CHECKLIST = {
     "ind": "If impenetrable, options (pick, log each tried): … move-the-cap / balloon-assisted subintimal"
     " entry (BASE, checklist E)… Extraplaque alternatives: ADR (BASE, side-BASE, power knuckle), RDR.",
     "cau": (
-        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", "knuckle"),
+        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", "knuckle",
+         "Extraplaque: no atherectomy"),
         ("no_high_pressure", "Standing caution when extraplaque: no very high-pressure balloon inflation (risk"
-         " of large perforation).", "knuckle"),
+         " of large perforation).", "knuckle", "no very high pressure"),
     ),
     # The .md gives BASE no success rate; its aim is step 3's knuckle past the plaque.
     "ok": (("Device success", "push the wire forward to form a knuckle, bypassing the calcified plaque"),),

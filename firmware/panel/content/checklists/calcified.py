@@ -30,18 +30,26 @@ CHECKLIST = {
     "src": "EuroCTO Club expert review",
     "ind": "Heavily calcified coronary CTO — crossing and lesion preparation. Heavy calcification"
     " (angiographic): radiopacity at the lesion before contrast, usually on both sides of the lumen.",
+    # short labels: the runner's caution band (the text is one tap away); "at": a note of
+    # the step it names (ADR's condition at re-entry, the order of the escalation at step 5,
+    # step 8's rule at the undilatable lesion on the intraplaque track; on the extraplaque
+    # track the standing extraplaque cautions already say it, and that item offers IVL only).
     "cau": (
-        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", _XP),
+        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", _XP,
+         "Extraplaque: no atherectomy"),
         ("no_high_pressure", "Standing caution when extraplaque: no very high-pressure balloon inflation (risk"
-         " of large perforation).", _XP),
-        ("adr_vessel", "ADR needs a large, not heavily calcified distal vessel.", "reentry"),
+         " of large perforation).", _XP, "no very high pressure"),
+        ("adr_vessel", "ADR needs a large, not heavily calcified distal vessel.", "reentry",
+         "ADR: large distal vessel", "at"),
         ("intraplaque_first", "Standing caution: intraplaque options first, because extraplaque tracking rules"
-         " out atherectomy and high-pressure balloons afterwards.", "uncrossable"),
-        ("ivl_perforation", "perforations with IVL have been described", ("eccentric", "eccentric_x")),
-        ("eccentric", "if extraplaque, keep pressure <14 atm", "eccentric_x"),
+         " out atherectomy and high-pressure balloons afterwards.", "uncrossable", "Intraplaque options first",
+         "at"),
+        ("ivl_perforation", "perforations with IVL have been described", ("eccentric", "eccentric_x"),
+         "IVL: perforations described"),
+        ("eccentric", "if extraplaque, keep pressure <14 atm", "eccentric_x", "<14 atm"),
         ("undilatable", "Undilatable lesion: high-pressure NC / OPN balloon only if the wire is intraplaque;"
          " IVL if it can be delivered; atherectomy once intraplaque tracking is confirmed by IVUS.",
-         ("undilatable", "undilatable_x")),
+         "undilatable", "NC/OPN only if intraplaque", "at"),
     ),
     "ok": (
         ("Technical success", "TIMI 3 antegrade flow and residual stenosis <30 %"),

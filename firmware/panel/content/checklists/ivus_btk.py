@@ -18,12 +18,14 @@ CHECKLIST = {
     "cau": (
         ("calcium_crossover", "Standing note: in this 34-lesion study severe calcification was associated with"
          " crossover to distal puncture (90 % of crossovers vs 29 % of IVUS-only cases); J-BTK C/D likewise (an"
-         " association in a small cohort, not a validated predictor).", "crossed"),
+         " association in a small cohort, not a validated predictor).", "crossed", "Calcium: more crossover"),
+        # Steps 3-5, while the IVUS catheter is in the vessel for wiring (a note of those steps).
         ("imaging_only", "The IVUS catheter is for imaging only, never a crossing device; no excessive force in"
-         " heavy calcium.", "ivus"),
+         " heavy calcium.", ("ivus", "second_wire", "ivus_crossed"), "IVUS: imaging only", "at"),
         ("puncture_site", "distal puncture carries puncture-site complications (bleeding, haematoma, vessel injury"
-         " at the puncture); IVUS-guided wiring avoids them.", "puncture"),
-        ("no_stenting", "No provisional stenting (balloon angioplasty only in the study).", "predilate"),
+         " at the puncture); IVUS-guided wiring avoids them.", "puncture", "Puncture-site risks"),
+        ("no_stenting", "No provisional stenting (balloon angioplasty only in the study).", "predilate",
+         "No provisional stenting"),
     ),
     "ok": (("Technical success", "wire crossed and balloon delivered, residual stenosis <30 %, no slow/no flow"),),
     "ends": (

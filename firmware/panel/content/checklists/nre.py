@@ -14,10 +14,11 @@ CHECKLIST = {
     " wiring, intentional subintimal/PIER, a re-entry device such as Outback, retrograde wiring via distal"
     " puncture, looped wire).",
     "cau": (
-        ("suprainguinal", "not for suprainguinal arteries", None),
-        ("balloon", "impossible if an antegrade balloon cannot be advanced into the subintimal plane", None),
+        ("suprainguinal", "not for suprainguinal arteries", None, "Not suprainguinal"),
+        ("balloon", "impossible if an antegrade balloon cannot be advanced into the subintimal plane", None,
+         "Needs balloon in subintima"),
         ("back_side", "if the antegrade wire lies in the subintima on the back side of the vessel, use the"
-         " Poorman's Outback (checklist C) instead", None),
+         " Poorman's Outback (checklist C) instead", None, "Back side: POB"),
     ),
     # The .md names no NRE success; the technique's aim is the externalised wire (step 9).
     "ok": (

@@ -12,9 +12,10 @@ CHECKLIST = {
     # Limits, shown before Start and throughout, also when POB is started on its own
     # rather than handed over from NRE.
     "cau": (
-        ("infrainguinal", "infrainguinal (femoropopliteal) occlusions only, never suprainguinal", None),
-        ("thigh", "the needle goes in from the distal thigh", None),
-        ("as_nre", "the same access and anticoagulation as NRE (checklist B)", None),
+        ("infrainguinal", "infrainguinal (femoropopliteal) occlusions only, never suprainguinal", None,
+         "Infrainguinal only"),
+        ("thigh", "the needle goes in from the distal thigh", None, "Needle from distal thigh"),
+        ("as_nre", "the same access and anticoagulation as NRE (checklist B)", None, "Access as NRE (B)"),
     ),
     "ok": (("Device success", "re-entry achieved"),),
     "ends": (

@@ -22,7 +22,7 @@ CHECKLIST = {
     "src": "operator-CTO paper, its procedural principles",
     "ind": "CTO: total occlusion, TIMI 0 flow, ≥3 months (estimated from the last consistent acute event or prior"
     " angiogram).",
-    "cau": (("log_change", "A strategy change is itself an event: log when and why.", None),),
+    "cau": (("log_change", "A strategy change is itself an event: log when and why.", None, "Log strategy changes"),),
     "ok": (
         ("Technical success", "TIMI 3 antegrade flow and residual stenosis <30 %"),
         ("Procedural success", "technical success with no in-hospital MACE"),

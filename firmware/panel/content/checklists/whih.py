@@ -17,13 +17,18 @@ CHECKLIST = {
     "rep": "The series reported procedure 243.5 ± 69.4 min, fluoroscopy 141.5 ± 66.3 min, contrast 296.8 ±"
     " 73.7 ml; no in-hospital MACE.",
     "cau": (
-        ("last_resort", "Offered as a last-resort portal technique.", None),
-        ("devices", "Needs no devices beyond those for tip-in / rendezvous.", None),
+        ("last_resort", "Offered as a last-resort portal technique.", None, "Last resort"),
+        ("devices", "Needs no devices beyond those for tip-in / rendezvous.", None, "No extra devices"),
+        # Step 9, where IVUS is asked: the track can be subintimal, so rotational atherectomy
+        # waits for IVUS (a note of that step: the branch taken then carries its own).
+        ("atherectomy_ivus", "rotational atherectomy for heavy calcium (3 of 14 cases) only once IVUS confirms the"
+         " track is intraplaque", "ivus", "Atherectomy only if intraplaque", "at"),
         # Step 9: a track IVUS has not shown intraplaque may be subintimal: checklist D's
-        # extraplaque cautions (same ids and words as there) from that branch on.
-        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", "prep_stent_x"),
+        # extraplaque cautions (same ids, words and labels as there) from that branch on.
+        ("extraplaque", "extraplaque: no atherectomy, no very high-pressure balloon", "prep_stent_x",
+         "Extraplaque: no atherectomy"),
         ("no_high_pressure", "Standing caution when extraplaque: no very high-pressure balloon inflation (risk"
-         " of large perforation).", "prep_stent_x"),
+         " of large perforation).", "prep_stent_x", "no very high pressure"),
     ),
     "ok": (
         ("Device success", "the antegrade wire has crossed the CTO into the distal vessel"),

@@ -3,23 +3,40 @@
 # Layout (480 x 288 under the status bar):
 #   header   technique, step, deferred count; the running timers (alert: "!" and amber)
 #   current  the current item's short text in the large font, two lines at most
-#   then     the next item along the path (decisions end the look-ahead)
+#   cautions while cautions apply: every one in force, by its short label, in amber after the
+#            word "Caution(s):"; the item goes to the 24 px font to make room (HUMAN-FACTORS.md:
+#            large wherever it fits, never below 24 px), the band takes up to three lines
+#   then     the next item along the path (decisions end the look-ahead), where room is left
 #   actions  Done / the decision's options / the measures (72 px high)
 #   bottom   Skip, Defer, More (exit gate, reset, notes, deferred items, timers, scores)
+# A tap on the item or its cautions ("›") opens their full text: the item's source text
+# (sizes, pressures, counts), every caution in force in full, what comes next (fulltext.py).
 # A tap changes only what it changed: a row is rebuilt only when its number of buttons
 # changes, otherwise only the labels that changed are sent; the item's text goes line
 # by line and labels after the prefix they keep (make bench: pixels per tap).
 
-from panel.checklist import ABANDON_REASONS, DECISION, MEASURE, OTHER, RESET_REASONS, SKIP_REASONS, fmt, is_pick
+from panel.checklist import (
+    ABANDON_REASONS, DECISION, MEASURE, OTHER, RESET_REASONS, SKIP_REASONS, caution_short, fmt, is_pick,
+)
 from panel.ui import theme
-from panel.ui.core import Screen
-from panel.ui.fonts import large, small
+from panel.ui.core import Screen, Widget
+from panel.ui.fonts import body, large, small
+from panel.ui.text import wrap
 from panel.ui.widgets import Button, Label, Text
 from panel.uptime import clock
 
 NOTES = ("Marker: look at this time on the host", "Image or run saved", "Device changed",
          "Complication suspected", "Details to follow on the host")
 OTHER_TEXT = "other: details to follow on the host"
+ITEM_Y = 24  # the item's top under the header, from the content's top
+AREA_GAP = 12  # dead space between the item's tap area and the buttons (HUMAN-FACTORS.md)
+
+
+def band_text(cautions):
+    """The caution band's words for the caution entries in force: "" when none."""
+    if not cautions:
+        return ""
+    return ("Caution: " if len(cautions) == 1 else "Cautions: ") + "; ".join([caution_short(c) for c in cautions])
 
 
 def _end_label(cl, end):
@@ -31,18 +48,103 @@ def _end_label(cl, end):
     return end
 
 
+class Area(Widget):
+    """The tappable region over the current item and its cautions: it draws only its mark, "›" at the right of
+    the item's first line, as a list row does; `label` names it for the walk harness."""
+
+    label = "Full text"
+
+    def __init__(self, x, y, w, h):
+        Widget.__init__(self, x, y, w, h)
+        self.mark_y = 0  # the mark's top, from the area's top
+
+    def draw(self, g):
+        x, y, w, _h = self.rect
+        g.text(body, "›", x + w - 16, y + self.mark_y, theme.DIM)
+
+
+def place_text(t, rect, font):
+    """Move Text t to rect in font (the layouts with and without cautions): both places repaint."""
+    if rect == t.rect and font is t.font:
+        return
+    t.changed()
+    t.rect = rect
+    t.font = font
+    t.lines = wrap(font, t.text or "", rect[2], rect[3] // font.HEIGHT)
+    t.changed()
+
+
+def place_label(lb, y):
+    """Move Label lb's line to y: both places repaint."""
+    if y == lb.rect[1]:
+        return
+    text = lb.text
+    lb.changed(lb.span)
+    lb.rect = (lb.rect[0], y, lb.rect[2], lb.rect[3])
+    lb.text = ""
+    lb.span = (lb.rect[0], y, 0, lb.font.HEIGHT)
+    lb.set(text or "")
+
+
 class Runner(Screen):
     def build(self):
         x, y, w, h = theme.CONTENT
         T = theme.TARGET
         self.head = self.add(Label(x + theme.PAD, y + 2, w // 2, "", small, theme.DIM))
         self.timers = self.add(Label(x + w // 2, y + 2, w // 2 - theme.PAD, "", small, theme.FG, 2))
-        self.current = self.add(Text(x + theme.PAD, y + 26, w - 2 * theme.PAD, 2 * large.HEIGHT, "", large))
-        self.then = self.add(Label(x + theme.PAD, y + 26 + 2 * large.HEIGHT + 2, w - 2 * theme.PAD, "", small,
+        self.tw = w - 2 * theme.PAD - 16  # the texts' width: room for the "›" of the tap area
+        top = y + ITEM_Y
+        self.area = self.add(Area(x, top, w, h - 2 * T - ITEM_Y - AREA_GAP))
+        self.area.visible = False
+        self.current = self.add(Text(x + theme.PAD, top + 2, self.tw, 2 * large.HEIGHT, "", large))
+        self.band = self.add(Text(x + theme.PAD, top, w - 2 * theme.PAD, 0, "", body, theme.ACCENT))
+        self.then = self.add(Label(x + theme.PAD, top + 2 + 2 * large.HEIGHT + 2, w - 2 * theme.PAD, "", small,
                                    theme.DIM))
         self.rows = {"act": ([], -1), "bot": ([], -1)}  # type: dict
         self.row_y = {"act": y + h - 2 * T, "bot": y + h - T}
         self.update()
+
+    def _show(self, item, cautions, then, tappable):
+        """The item, the caution band and the look-ahead, laid out for what they hold (see the header)."""
+        x, y, w, h = theme.CONTENT
+        top = y + ITEM_Y
+        bottom = y + h - 2 * theme.TARGET  # the action row
+        band = band_text(cautions)
+        if not band:
+            place_text(self.current, (x + theme.PAD, top + 2, self.tw, 2 * large.HEIGHT), large)
+            place_text(self.band, (x + theme.PAD, top + 2 + 2 * large.HEIGHT, w - 2 * theme.PAD, 0), body)
+            then_y = top + 4 + 2 * large.HEIGHT
+            mark = 2 + (large.HEIGHT - body.HEIGHT) // 2
+        else:
+            n = len(wrap(body, item, self.tw, 2))
+            place_text(self.current, (x + theme.PAD, top, self.tw, n * body.HEIGHT), body)
+            by = top + n * body.HEIGHT
+            room = (bottom - by) // body.HEIGHT
+            bw = w - 2 * theme.PAD  # the band runs under the "›" too
+            lines = max(1, min(len(wrap(body, band, bw)), room))  # more than fit: cut with "…" (a test forbids it)
+            place_text(self.band, (x + theme.PAD, by, bw, lines * body.HEIGHT), body)
+            then_y = by + lines * body.HEIGHT + 2
+            mark = 0
+            if then_y + small.HEIGHT > bottom:
+                then = ""  # no room for the look-ahead: the full text screen says what comes next
+                then_y = self.then.rect[1]
+        self.current.set(item)
+        self.band.set(band)
+        place_label(self.then, then_y)
+        self.then.set(then)
+        area = self.area
+        if area.mark_y != mark or area.visible != tappable:
+            area.changed()
+            area.mark_y = mark
+            area.visible = tappable
+            area.changed()
+        area.action = self._full if tappable else None
+
+    def on_hide(self):
+        # Another screen goes on top (a picker, the pad, the timers, the full text): the runner's widgets and their
+        # buttons' actions go now, not when it comes back (build() makes them again): panel RAM at those peaks.
+        self.head = self.timers = self.area = self.current = self.band = self.then = None
+        self.rows = None
 
     def run(self):
         return self.ui.model.keeper.case.state.active
@@ -53,8 +155,7 @@ class Runner(Screen):
         run = st.active
         if run is None:
             self.title = "No checklist running"
-            self.current.set("No checklist is running.")
-            self.then.set("")
+            self._show("No checklist is running.", (), "", False)
             self._row("act", [("Back to the case", None, lambda _b: self.ui.back(), False)])
             self._row("bot", [])
             return
@@ -63,9 +164,8 @@ class Runner(Screen):
         deferred = run.deferred()
         if run.end is not None:
             self.head.set("ended")
-            self.current.set(_end_label(cl, run.end))
             n_done = len([1 for _i, s in run.statuses() if s == "done"])
-            self.then.set("%d done, %d skipped" % (n_done, len(run.skips)))
+            self._show(_end_label(cl, run.end), (), "%d done, %d skipped" % (n_done, len(run.skips)), False)
             act = [("Back to the case", None, lambda _b: self.ui.back(), False)]  # type: list
             if run.end.startswith("end:switch:"):
                 target = run.end[len("end:switch:"):]
@@ -77,10 +177,10 @@ class Runner(Screen):
         it = run.item(run.cur)
         self.head.set("step %d%s%s" % (it["s"], "  deferred item" if run.pend else "",
                                      ("  %d deferred" % len(deferred)) if deferred and not run.pend else ""))
-        self.current.set(it["t"])
         nxt = run.upcoming(2)
-        self.then.set(("then: " + "  ·  ".join([run.item(i)["t"] for i in nxt])) if nxt else
-                      ("decide, then the path goes on" if it["k"] == DECISION else ""))
+        self._show(it["t"], run.active_cautions(),
+                   ("then: " + "  ·  ".join([run.item(i)["t"] for i in nxt])) if nxt else
+                   ("decide, then the path goes on" if it["k"] == DECISION else ""), True)
         measures = [self._measure_cell(run, it, m) for m in it.get("m", ())]
         if it["k"] == DECISION:
             opts = [(o[1], None, lambda _b, o=o[0]: self._decide(o), False) for o in it["o"]]
@@ -209,6 +309,23 @@ class Runner(Screen):
             self.ui.pick(m[1], m[2], on)
         else:
             self.ui.number(m[1], m[2], m[3], m[4], m[5], on)
+
+    def _full(self, _w):
+        run = self.run()
+        it = run.item(run.cur)
+        blocks = [("h", "Step %d%s" % (it["s"], " (deferred)" if run.pend else "")), ("p", it["t"]),
+                  ("h", "Full text"), ("p", it["d"])]
+        cautions = run.active_cautions()
+        if cautions:
+            blocks.append(("h", "Cautions in force" if len(cautions) > 1 else "Caution in force"))
+            for c in cautions:
+                blocks.append(("c", c[1]))
+        nxt = run.upcoming(3)
+        if nxt:
+            blocks.append(("h", "Then"))
+            for i in nxt:
+                blocks.append(("p", run.item(i)["t"]))
+        self.ui.push("fulltext", {"title": run.cl["title"], "blocks": blocks})
 
     def _reset(self, _b):
         self.ui.pick("Start again: why?", RESET_REASONS,

@@ -65,7 +65,7 @@ def timeline(s: dict) -> Table:
 
 
 def steps(s: dict) -> Group:
-    """Each technique run with its steps, the time spent in each, and its timers."""
+    """Each technique run with its steps, the time spent in each, its timers and its cautions (from when)."""
     parts = []
     if not s.get("techniques"):
         parts.append(Text("No technique checklist was run in this case."))
@@ -83,6 +83,9 @@ def steps(s: dict) -> Group:
             t.add_row("" if st.get("step") is None else str(st["step"]), st["text"], status,
                       duration(st.get("time_ms")) if st.get("visits") else MISSING, str(st.get("visits", 0)))
         parts.append(t)
+        for c in tech.get("cautions", []):
+            again = f", attempt {c['attempt']}" if c.get("attempt", 1) > 1 else ""
+            parts.append(Text(f"  Caution from {when(c.get('since'))}{again}: {c['text']}"))
         for tm in tech.get("timers", []):
             alerts = "; ".join(f"ALERT after {duration(a['after_ms'])} at {when(a)}" for a in tm.get("alerts", []))
             parts.append(Text(f"  Timer {tm['label']}: {duration(tm.get('ms'))} of "

@@ -1,4 +1,6 @@
-"""The live case at a glance: technique and step with their times, the clocks, the timers with alerts, the tallies.
+"""The live case at a glance: technique and step with their times, the cautions in force at that step (as the
+panel's runner shows them, here in full with the time each applied from), the clocks, the timers with alerts, the
+tallies.
 
 Renders a LiveCase.status() dict (bedside.casefile); computes nothing itself.
 An alert is said in words and marked with a sign, not by colour alone.
@@ -10,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from bedside.app.format import MISSING, duration, value
+from bedside.app.format import MISSING, duration, value, when
 
 
 def status_table(status: dict, tallies: dict | None = None) -> Table:
@@ -42,6 +44,8 @@ def status_table(status: dict, tallies: dict | None = None) -> Table:
     for a in status.get("alerts", [])[-3:]:
         t.add_row(Text("⚠ ALERT", style="bold reverse"),
                   f"{labels.get(a['timer'], a['timer'])} passed its limit after {duration(a.get('after_ms'))}")
+    for c in status.get("cautions", []):  # under the alerts, which call for action now
+        t.add_row(Text("Caution", style="bold reverse"), caution_text(c))
     figs = status.get("panel_figures") or {}
     tallies = tallies or {}
     t.add_row("Contrast", _tally(figs.get("contrast_ml"), tallies.get("contrast_ml"), lambda v: value(v, "ml")))
@@ -53,6 +57,11 @@ def status_table(status: dict, tallies: dict | None = None) -> Table:
     t.add_row("Clock", "live (panel ticks + time since the last event)" if status.get("clock") == "live"
               else "as of the last event")
     return t
+
+
+def caution_text(c: dict) -> Text:
+    """A caution in force, in full, with the time it applied from: 'extraplaque: no atherectomy, … (from 10:04:12)'."""
+    return Text(f"{c['text']} (from {when(c.get('since'))})")
 
 
 def timer_text(tm: dict) -> Text:

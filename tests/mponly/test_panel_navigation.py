@@ -1,0 +1,41 @@
+# tests/mponly/test_panel_navigation.py — going back and forth between screens never piles screens up.
+#
+# The real panel on MicroPython, driven by touch (the Driver of test_runner_cautions). Found by the monkey
+# (tests/soak/monkey.py): a group of findings → "Scores ›" → "Findings ›" → the group again → "Scores ›" … left one
+# more findings screen on the stack at every round (RAM that grew with every round, and as many Backs to leave).
+# Now a screen that replaces another comes back instead where it lies just beneath (panel.ui.core UI.replace): the
+# stack is the same after any number of rounds, and Back from the scores leads to the findings, then the case.
+# Run alone: MICROPYPATH=tests/portable:tests/mponly:protocol:firmware micropython tests/mprun.py test_panel_navigation
+# (tests/test_micropython.py runs it under pytest).
+
+from test_runner_cautions import Driver
+
+
+def names(d):
+    return [s.__module__.split(".")[-1] for s in d.screen.ui.stack]
+
+
+def test_findings_and_scores_back_and_forth_keep_the_stack_the_same():
+    d = Driver()
+    d.tap("New case")
+    d.tap("RCA")
+    d.tap("Findings ›")
+    assert names(d) == ["home", "case", "findings"], names(d)
+    d.tap("Patient")
+    d.tap("Scores ›")
+    first = names(d)
+    assert first == ["home", "case", "findings", "scores"], first
+    for _round in range(6):
+        d.tap("Findings ›")
+        d.tap("Lesion")
+        d.tap("Scores ›")
+        assert names(d) == first, names(d)
+        d.tap("Findings ›")
+        assert names(d) == ["home", "case", "findings"], names(d)  # the findings beneath came back
+        d.tap("Prox. cap")
+        d.tap("Scores ›")
+    assert names(d) == first, names(d)
+    d.tap("Back")
+    d.expect("findings")
+    d.tap("Back")
+    d.expect("case")
