@@ -20,6 +20,7 @@
 # Constraints: MicroPython; the harness's own objects are small (the figures are a few ints), so the panel has
 # the heap; imported as .mpy from the same ROMFS image as the firmware.
 
+import binascii
 import gc
 import json
 import os
@@ -163,7 +164,9 @@ class Monkey:
     def sample(self):
         gc.collect()
         used = gc.mem_alloc()
-        key = hash(self.signature())  # a small int: the harness's own RAM stays small and flat
+        # a 32-bit CRC of the signature: the harness's own RAM stays small and flat. Not hash(): MicroPython's string
+        # hash has 16 bits, and two different states sharing one were taken for one state whose heap grew
+        key = binascii.crc32(self.signature().encode())
         first = self.heap.get(key)
         if first is None:
             if len(self.heap) < STATES:
