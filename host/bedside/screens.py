@@ -43,7 +43,7 @@ WALKTHROUGH: list = [
     ["tap", "Collateral channel"], ["tap", "Septal"], ["snap", "runner-measured"], ["tap", "Done"],
     ["wait", 3 * MIN], ["snap", "runner-decision"], ["tap", "Not crossed"],
     ["tap", "Tip-in achieved"],
-    ["tap", "More…"], ["tap", "Undo the last entry"], ["expect", "dialog"], ["snap", "undo-confirm"], ["tap", "Undo"],
+    ["tap", "Undo"], ["expect", "dialog"], ["snap", "undo-confirm"], ["tap", "Undo"],
     ["expect", "runner"], ["tap", "Tip-in achieved"], ["tap", "Not crossed"],
     ["tap", "Full text"], ["expect", "fulltext"], ["snap", "runner-full-text"], ["tap", "Back"], ["expect", "runner"],
     ["tap", "Gap between MC tips"], ["expect", "numpad"], ["tap", "4"], ["tap", "."], ["tap", "5"], ["tap", "OK"], ["tap", "Done"],

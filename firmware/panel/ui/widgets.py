@@ -310,6 +310,8 @@ class List:
         half = h // 2
         self.up = screen.add(Button(bx, y, theme.TARGET, half, "▲", self._up))
         self.down = screen.add(Button(bx, y + half, theme.TARGET, h - half, "▼", self._down))
+        # one page: nothing to scroll, no arrows (a greyed button still reads as one to a gloved finger)
+        self.up.visible = self.down.visible = self.pages > 1
         self._fill()
 
     def _up(self, _b):

@@ -6,14 +6,33 @@
 # shows the next ones. arg: "sync", or (mode, start) for a later page.
 
 PER = 12
+LOOK = 16  # events read from the start of a case for its name: the open and the vessel come first
 
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.widgets import Button, List
 
 
+def case_name(journal, cid):
+    """A case as a person names it: its vessel and when it started ("RCA, 6 Dec 09:14 UTC"), never its id."""
+    from panel.findings import answer_of
+    from panel.uptime import started_text
+
+    vessel = wall = None
+    n = 0
+    for ev in journal.log(cid):
+        if ev["k"] == "open":
+            wall = journal.wall_time(ev.get("b"), ev["t"]) if ev.get("b") is not None else None
+        elif ev["k"] == "finding" and ev.get("f") == "vessel" and ev.get("v") is not None:
+            vessel = answer_of("vessel", ev["v"])
+        n += 1
+        if n >= LOOK or (vessel is not None and n > 1):
+            break
+    return "%s, %s" % (vessel or "vessel not entered", started_text(wall))
+
+
 class Cases(Screen):
-    title = "Cases on this panel"
+    title = "Cases"
 
     def build(self):
         model = self.ui.model
@@ -34,8 +53,8 @@ class Cases(Screen):
         for c in cases:
             left = c["count"] - c["acked"]
             state = "synced" if left <= 0 else "%d to sync" % left
-            items.append(("case " + c["case"], "%s, %d events" % ("closed" if c["closed"] else "OPEN", c["count"]),
-                          state, None, False, None))
+            items.append((case_name(model.journal, c["case"]),
+                          "%s, %d events" % ("closed" if c["closed"] else "OPEN", c["count"]), state, None, False, None))
         if more:
             items.append(("More cases", "after these %d" % (start + len(cases)), None,
                           lambda _r: self.ui.replace("cases", (mode, more)), False, None))

@@ -3,7 +3,12 @@
 from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.fonts import body, small
-from panel.ui.widgets import Button, Label
+from panel.ui.widgets import Button, Text
+
+
+def plural(n, noun):
+    """ "1 case", "2 cases", "no cases" """
+    return ("no %ss" % noun) if n == 0 else ("1 " + noun) if n == 1 else "%d %ss" % (n, noun)
 
 
 class Home(Screen):
@@ -24,14 +29,16 @@ class Home(Screen):
             self.add(Button(x, y + 4, w, T, "New case", self._new, sub="findings, scores, checklists"))
         n, unsynced = model.journal.tally()
         self.add(Button(x, y + 4 + T, w, T, "Cases on this panel", lambda _b: self.ui.push("cases"),
-                        sub="%d cases, %d not yet synced" % (n, unsynced)))
+                        sub=plural(n, "case") if not n else "%s, %s" % (
+                            plural(n, "case"), "all synced" if not unsynced else "%d not yet synced" % unsynced)))
         half = w // 2
         self.add(Button(x, y + 4 + 2 * T, half, T, "Pair a host", lambda _b: self.ui.push("pairing")))
         self.add(Button(x + half, y + 4 + 2 * T, w - half, T, "Sync status",
                         lambda _b: self.ui.push("cases", "sync")))
         warn = model.storage_warning()
-        self.add(Label(x + theme.PAD, y + 8 + 3 * T, w - 16, ("! " + warn) if warn else model.identity_text(),
-                       body if warn else small, theme.ACCENT if warn else theme.DIM))
+        # the storage warning, or who this panel is: device, firmware, content, on two lines (never cut)
+        self.add(Text(x + theme.PAD, y + 8 + 3 * T, w - 16, h - 8 - 3 * T, ("! " + warn) if warn else
+                      model.identity_text(), body if warn else small, theme.ACCENT if warn else theme.DIM))
 
     def _new(self, _b):
         from panel.case import CaseError

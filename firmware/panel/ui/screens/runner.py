@@ -171,7 +171,8 @@ class Runner(Screen):
                 target = run.end[len("end:switch:"):]
                 act.append(("Start " + target, None, lambda _b, t=target: self._switch(t), False))
             self._row("act", act)
-            self._row("bot", [("Start again…", None, self._reset, False), ("More…", None, self._more, False)])
+            self._row("bot", [("Start again…", None, self._reset, False), self._undo_cell(),
+                              ("More…", None, self._more, False)])
             self._tick_timers()
             return
         it = run.item(run.cur)
@@ -184,12 +185,10 @@ class Runner(Screen):
         measures = [self._measure_cell(run, it, m) for m in it.get("m", ())]
         if it["k"] == DECISION:
             opts = [(o[1], None, lambda _b, o=o[0]: self._decide(o), False) for o in it["o"]]
-            if len(opts) <= 3:
-                self._row("act", opts)
-                self._row("bot", measures + [("More…", None, self._more, False)])
-            else:
-                self._row("act", opts[:2])
-                self._row("bot", opts[2:] + [("More…", None, self._more, False)])
+            # every option, every measure, Undo and More on the screen at once (a measure of a decision with many
+            # options was left off before: the calcified algorithm's "Options tried" at its uncrossable steps)
+            self._row("act", opts[:3])
+            self._row("bot", opts[3:] + measures + [self._undo_cell(), ("More…", None, self._more, False)])
         else:
             ready = it["k"] != MEASURE or ("confirm", it["id"], None) in run.legal()
             done = ("Done", None, self._confirm if ready else None, False)
@@ -197,9 +196,19 @@ class Runner(Screen):
             bottom = [("Skip…", None, self._skip, False)]
             if not run.pend:
                 bottom.append(("Defer", None, self._defer, False))
+            bottom.append(self._undo_cell())
             bottom.append(("More…", None, self._more, False))
             self._row("bot", bottom)
         self._tick_timers()
+
+    def _undo_cell(self):
+        """Undo the last entry: one tap from the runner; the question names the entry and its answer (ui/undo.py)."""
+        return ("Undo", None, self._undo, False)
+
+    def _undo(self, _b):
+        from panel.ui.undo import ask
+
+        ask(self.ui, self.update)
 
     def _record_text(self, run, m):
         return self._shown(run.value("case", m[0]), m, run.tried("case", m[0]))
