@@ -46,6 +46,10 @@ class CaseKeeper:
             self.journal.new_case(case_id)  # refuses when storage cannot hold a whole case
         except JournalError as e:  # StorageFull: every earlier case stays; the screen says why
             raise CaseStorageError(str(e))
+        from panel.content.checklists import release_all_but
+
+        self.case = None  # the closed case's state, and its checklists' data, leave RAM before the new one comes
+        release_all_but(())
         self.case = Case.open(case_id, self.clock.ticks_ms(), log=self.journal.log(case_id), boot=self.boot,
                               full=False)
         self.case_id = case_id

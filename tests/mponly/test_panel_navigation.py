@@ -39,3 +39,40 @@ def test_findings_and_scores_back_and_forth_keep_the_stack_the_same():
     d.expect("findings")
     d.tap("Back")
     d.expect("case")
+
+
+def loaded():
+    import sys
+
+    return sorted([m.split(".")[-1] for m in sys.modules if m.startswith("panel.content.checklists.")])
+
+
+def test_a_checklist_looked_at_and_not_started_leaves_ram_and_so_do_a_closed_cases():
+    # Found by the monkey: each technique screen opened loaded its checklist's data for good (three checklists
+    # held at once, the Scores screen then ran out of memory at the board's heap)
+    import os
+
+    d = Driver()
+    try:
+        d.tap("New case")
+        d.tap("RCA")
+        d.tap("Back")
+        d.tap("Start a technique")
+        for title in ("Poorman", "Heavily calcified", "Balloon-assisted"):  # in the list's order: ▼ reaches each
+            d.tap(title)
+            d.expect("technique")
+            d.tap("Back")
+            assert loaded() == [], (title, loaded())
+        d.tap("Back")
+        d.tap("Start a technique")
+        d.tap("Wires hand-in-hand")
+        d.tap("Start")
+        d.expect("runner")
+        assert loaded() == ["whih"], loaded()
+        d.panel.keeper.record("abandon", {"why": "no_progress"})
+        d.panel.keeper.record("close", {})
+        d.panel.keeper.new_case()
+        assert loaded() == [], loaded()  # the closed case's checklist went with it
+    finally:
+        d = None
+        os.umount("/flash")  # the next test's panel mounts its own flash

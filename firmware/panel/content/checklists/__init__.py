@@ -38,3 +38,11 @@ def release(cid):
             package = sys.modules.get("panel.content.checklists")
             if package is not None and hasattr(package, entry[2]):
                 delattr(package, entry[2])
+
+
+def release_all_but(keep):
+    """Let every checklist's data module go but those of the ids in `keep` (a case's runs): a checklist looked at
+    and not started, or one of a case now closed, does not stay in the panel's RAM (MicroPython only)."""
+    for entry in INDEX:
+        if entry[0] not in keep:
+            release(entry[0])

@@ -43,13 +43,29 @@ class Technique(Screen):
         self.add(Button(x, y + h - theme.TARGET, half, theme.TARGET, "Back", lambda _b: self.ui.back()))
         self.add(Button(x + half, y + h - theme.TARGET, w - half, theme.TARGET,
                         "Switch to this" if running else "Start", self._start,
-                        sub=("leaves " + st.runs[-1][0] + " as it stands") if running else None))
+                        sub="the running one stays as it stands" if running else None))
+
+    def on_hide(self):
+        # looked at and not started (or going to the runner): its data leaves RAM unless a run of this case holds it
+        from panel.content.checklists import release_all_but
+
+        case = self.ui.model.keeper.case
+        release_all_but([r[0] for r in case.state.runs] if case is not None else [])
+
+    def _title(self, cid):
+        from panel.content.checklists import INDEX
+
+        for e in INDEX:
+            if e[0] == cid:
+                return e[1]
+        return "the running checklist"
 
     def _start(self, _b):
         st = self.ui.model.keeper.case.state
         if st.active is not None and st.active.end is None:
             self.ui.ask("Change strategy?", "%s stops where it is (its steps stay recorded) and %s starts."
-                        % (st.runs[-1][0], self.arg), (("no", "Cancel"), ("yes", "Change")), self._switch, warn=True)
+                        % (self._title(st.runs[-1][0]), self._title(self.arg)), (("no", "Cancel"), ("yes", "Change")),
+                        self._switch, warn=True)
             return
         if self.ui.record("cl_start", {"cl": self.arg}) is not None:
             self._to_runner()
