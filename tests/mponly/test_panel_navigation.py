@@ -76,3 +76,43 @@ def test_a_checklist_looked_at_and_not_started_leaves_ram_and_so_do_a_closed_cas
     finally:
         d = None
         os.umount("/flash")  # the next test's panel mounts its own flash
+
+
+def test_back_from_a_basis_shows_the_overview_again_unless_an_event_came():
+    # Found by the monkey: working the ten scores out again just after a basis's list went ran the board's heap out
+    # (fragments). Back from a basis reuses the overview; an event since (a finding, a profile) works it out anew.
+    import os
+
+    import panel.ui.screens.scores as scores
+
+    calls = []
+    real = scores.overview_items
+
+    def counted(findings, on_open):
+        calls.append(1)
+        return real(findings, on_open)
+
+    scores.overview_items = counted
+    d = Driver()
+    try:
+        d.tap("New case")
+        d.tap("RCA")
+        d.tap("Back")
+        d.tap("Scores")
+        d.expect("scores")
+        assert len(calls) == 1
+        d.tap("J-CTO")
+        d.expect("basis")
+        d.tap("Back to scores")
+        d.expect("scores")
+        assert len(calls) == 1, "worked out again with nothing changed"
+        d.tap("J-CTO")
+        d.panel.keeper.record("finding", {"f": "blunt_stump", "v": "yes"})  # as a host's push would, say
+        d.tap("Back to scores")
+        d.expect("scores")
+        assert len(calls) == 2, "an event came: the scores must be worked out again"
+        assert "blunt" not in " ".join([str(getattr(w, "label", "")) for w in d.top().widgets])  # words, no ids
+    finally:
+        scores.overview_items = real
+        d = None
+        os.umount("/flash")

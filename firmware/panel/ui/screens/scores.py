@@ -102,7 +102,17 @@ class Scores(Screen):
     def build(self):
         st = self.ui.model.keeper.case.state
         x, y, w, h = theme.CONTENT
-        items, done = overview_items(st.findings, self._opener)
+        kept = getattr(self, "kept", None)
+        self.kept = None
+        # Back from a score's basis, when no event came since it opened (the basis only reads): the overview worked
+        # out before is shown again, not worked out anew. Ten scores' workings churned the heap at its most
+        # fragmented moment, just after the basis's list went, and ran out of memory at 128 KB (found by the
+        # monkey). Any event since (a profile from the host, say) and the scores are worked out again.
+        if kept is not None and kept[0] == len(self.ui.model.keeper.case.log):
+            items, done = kept[1], kept[2]
+        else:
+            items, done = overview_items(st.findings, self._opener)
+        self.done = done
         self.title = "Scores: %d/%d complete" % (done, len(SCORE_IDS))  # fits the status bar whole
         self.list = List(self, x, y, w, h - theme.TARGET, items, page=self.arg or 0)
         half = w // 2
@@ -118,6 +128,7 @@ class Scores(Screen):
         st = self.ui.model.keeper.case.state
         if sid not in st.viewed:
             self.ui.record("score_viewed", {"score": sid})
+        self.kept = (len(self.ui.model.keeper.case.log), self.list.items, self.done)
         self.ui.push("basis", sid)
 
 
