@@ -10,6 +10,7 @@ import os
 
 from boards.sim import FileBlockDevice, FlashStorage
 from boards.tapink import Blits, NoLink, QueueTouch, Walk, _emit, _panel
+from boards.walk import Counter, StepClock
 from drivers.st7796 import ST7796
 
 STEP_MS = 100
@@ -69,20 +70,6 @@ class TimedFlash(FileBlockDevice):
         return FileBlockDevice.ioctl(self, op, arg)
 
 
-class StepClock:
-    def __init__(self):
-        self.t = 1000
-
-    def ticks_ms(self):
-        return self.t
-
-    def ticks_diff(self, a, b):
-        return a - b
-
-    def sleep_ms(self, ms):
-        pass
-
-
 class Board:
     name = "sim-tapink"
     device_id = "sim-tapink"
@@ -96,18 +83,6 @@ class Board:
 
     def log(self, text):
         pass
-
-
-class Counter:
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self, k):
-        out = bytearray(k)
-        for i in range(k):
-            self.n += 1
-            out[i] = (self.n * 37 + 11) & 0xFF
-        return bytes(out)
 
 
 def main(argv):

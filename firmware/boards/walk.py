@@ -35,7 +35,7 @@ import os
 import sys
 
 from boards.sim import FileBlockDevice, FlashStorage, GramDisplay
-from panel.board import LINK_IDLE
+from boards.tapink import NoLink, QueueTouch  # noqa: F401  (the scripted link and touch, shared)
 
 
 def copy(src_path, dst_path, chunk):
@@ -47,17 +47,6 @@ def copy(src_path, dst_path, chunk):
                 if not n:
                     break
                 dst.write(mv[:n])
-
-
-class NoLink:
-    def poll(self, timeout_ms):
-        return LINK_IDLE
-
-    def readinto(self, buf):
-        return 0
-
-    def write(self, data):
-        pass
 
 
 class StepClock:
@@ -72,14 +61,6 @@ class StepClock:
 
     def sleep_ms(self, ms):
         pass
-
-
-class QueueTouch:
-    def __init__(self):
-        self.queue = []
-
-    def poll(self):
-        return self.queue.pop(0) if self.queue else None
 
 
 class WalkBoard:
