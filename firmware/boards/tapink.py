@@ -34,6 +34,9 @@ FIRST_PICK = 0  # a measure's pick list: the first choice is tapped
 REF_N = 20000  # iterations of reference()
 
 
+CHOOSE = "Choose…"  # the runner's button for a decision with more than three options
+
+
 class NoLink:
     def poll(self, timeout_ms):
         return LINK_IDLE
@@ -157,6 +160,9 @@ class Walk:
 
     def tap(self, label):
         w = self.find(label)
+        if w is None and label != CHOOSE and self.find(CHOOSE) is not None:
+            self.tap(CHOOSE)  # a decision with more than three options lists them on their own screen
+            w = self.find(label)
         pages = 0
         while w is None and label != "▼" and self.find("▼") is not None and pages < 20:
             self.tap("▼")  # on a later page of the list, as a person would
@@ -178,12 +184,25 @@ class Walk:
         pixels, blits = ui.pixels, self.display.blits
         self.touch.queue.append((x, y))
         gc.collect()  # the collection the loop would do between taps is not this tap's
+        inked = [0]
+        flush = ui.flush
+
+        def timed(_flush=flush, _inked=inked):
+            n = _flush()
+            _inked[0] = time.ticks_us()  # the last byte of the tap's paint is on the bus: ink on the glass
+            return n
+
+        ui.flush = timed
         t0 = time.ticks_us()
         self.panel.step(0)
-        us = time.ticks_diff(time.ticks_us(), t0)
+        end = time.ticks_us()
+        del ui.flush  # the class's own again
+        # tap-to-ink ends when the paint is sent; what the loop does after it (the collection while the operator
+        # looks, panel/ui/touchui.py) is not in the tap's time
+        us = time.ticks_diff(inked[0] if inked[0] else end, t0)
         pixels, blits = ui.pixels - pixels, self.display.blits - blits
         line = {"tap": label, "cl": self.cl, "screen": screen, "us": us, "pixels": pixels, "blits": blits,
-                "bytes": 2 * pixels + WINDOW_BYTES * blits}
+                "bytes": 2 * pixels + WINDOW_BYTES * blits, "after": self.top().__module__.split(".")[-1]}
         if io is not None:
             line["io_us"] = io.us
             line["progs"] = io.progs

@@ -6,7 +6,9 @@
 # runner's widgets are read: the caution band holds the short label of exactly the cautions the rules of
 # tests/portable/test_checklist_cautions.py (written from shared/clinical/TECHNIQUES.md) say apply there, every
 # one whole (no line cut with "…", as HUMAN-FACTORS.md asks of clinical text), and the item's own text whole; with
-# no caution the item is in the large font. On the longest path of each checklist the full text screen is opened
+# no caution the item is in the large font. The ECL's facts at every item (panel/ui/ecl.py): "item n of N" over the
+# window, the current item inside its box, the answered item above the box with its mark; at every end the box
+# filled with CHECKLIST COMPLETE (or ABANDONED), the end in words under it and the counts above. On the longest path of each checklist the full text screen is opened
 # at every item ("Full text", one tap): it holds the item's source text and every caution in force in full.
 # Between two paths the checklist starts again (a reset, as the operator's "Start again"). The screen is painted
 # on the longest path (the golden images and the monkey paint every screen); on the others the widgets are read
@@ -20,6 +22,7 @@ from boards.sim import FileBlockDevice, FlashStorage, GramDisplay
 from boards.walk import Counter, NoLink, QueueTouch, StepClock, find, labels
 from panel.checklist import caution_short
 from panel.content.checklists import INDEX, load
+from panel.ui import ecl
 from panel.ui.fonts import body, large
 from panel.ui.text import wrap
 from test_checklist_cautions import expected
@@ -77,6 +80,10 @@ class Driver:
     def tap(self, label):
         top = self.top()
         w = find(top, label)
+        if w is None and label != "Choose…" and find(top, "Choose…") is not None:
+            self.tap("Choose…")  # a decision with more than three options lists them on their own screen
+            top = self.top()
+            w = find(top, label)
         pages = 0
         while w is None and label != "▼" and find(top, "▼") is not None and pages < 10:
             self.tap("▼")  # on a later page of the list, as a person would
@@ -127,7 +134,34 @@ def check_runner(d, cid, taken, visited, cur):
     assert runner.current.lines == wrap(runner.current.font, item["t"], runner.current.rect[2]), (cid, cur, "item cut")
     for line in band.lines + runner.current.lines:
         assert not line.endswith("…"), (cid, cur, line)
+    # the ECL: the item's number of N above, the current item in the box, the answered item above it with its mark
+    run = d.panel.keeper.case.state.active
+    where = ecl.progress(run)
+    assert runner.head.text in (where, where[len("item "):]), (runner.head.text, where)
+    if runner.tight:  # the cautions took the progress line: "item n of N" is in the status bar's title
+        assert not runner.head.visible and (runner.title == where or runner.title.startswith(
+            where[len("item "):] + " · ")), runner.title
+        assert runner.band.rect[1] == runner.head.rect[1]
+    else:
+        assert runner.head.visible and runner.band.rect[1] >= runner.head.rect[1] + runner.head.rect[3]
+    assert runner.box.rect[1] + runner.box.rect[3] <= runner.row_y["act"] - 4  # nothing runs into the buttons
+    bx, cr = runner.box.rect, runner.current.rect
+    assert not runner.box.filled and bx[0] < cr[0] and bx[1] < cr[1] and cr[1] + cr[3] < bx[1] + bx[3], (bx, cr)
+    if runner.prev.text:
+        assert runner.prev.text == ecl.brief(run, ecl.previous(run)), runner.prev.text
+        assert runner.prev.rect[1] + runner.prev.rect[3] <= bx[1]  # above the box: the box moves down the list
     return want
+
+
+def check_end(d, cid):
+    """A finished checklist: the box filled, CHECKLIST COMPLETE (or ABANDONED), the end in words under it."""
+    runner = d.top()
+    run = d.panel.keeper.case.state.active
+    assert run.end is not None
+    assert runner.box.filled and runner.current.text == ecl.progress(run), (cid, runner.current.text)
+    assert runner.current.text in (ecl.COMPLETE, ecl.ABANDONED_WORDS)
+    assert runner.below.text.startswith(ecl.end_words(load(cid), run.end)), (cid, runner.below.text)
+    assert runner.head.text == ecl.counts(run)
 
 
 def check_full_text(d, cid, cur, want):
@@ -180,6 +214,8 @@ def drive(d, cid, steps, full_text):
         visited[iid] = 1
         if opt is not None:
             taken.append((iid, opt))
+    if d.panel.keeper.case.state.active.end is not None:
+        check_end(d, cid)
     return n
 
 

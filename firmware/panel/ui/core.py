@@ -284,9 +284,13 @@ class UI:
         dirty = self.dirty
         for i in range(len(dirty)):
             d = dirty[i]
-            if overlap(d, r) is not None or d == r:
-                dirty[i] = union(d, r)
-                return
+            if overlap(d, r) is not None:
+                u = union(d, r)
+                # merged only when the union sends no more than the two apart: a box's outline and the lines
+                # inside it stay four strips and some lines, not the whole box (make tapink: bytes per tap)
+                if u[2] * u[3] <= d[2] * d[3] + r[2] * r[3]:
+                    dirty[i] = u
+                    return
         dirty.append(r)
         if len(dirty) > MAX_DIRTY:
             box = dirty[0]

@@ -384,3 +384,34 @@ class StatusBar(Widget):
         g.text(small, self.right, theme.W - rw - 6, 5, theme.ACCENT if self.warn else theme.FG)
         g.text(small, fit(small, self.left, theme.W - rw - 24), 6, 5, theme.FG)
 
+
+
+class Box(Widget):
+    """The ECL's box around the current item: a 3 px outline, or a filled face (inverted text on it) for a state
+    that closes the list (CHECKLIST COMPLETE). move() repaints only the old and the new outline."""
+
+    def __init__(self, x, y, w, h, filled=False):
+        Widget.__init__(self, x, y, w, h)
+        self.filled = filled
+
+    def _edges(self):
+        x, y, w, h = self.rect
+        return ((x, y, w, 3), (x, y + h - 3, w, 3), (x, y, 3, h), (x + w - 3, y, 3, h))
+
+    def move(self, rect, filled=False):
+        if rect == self.rect and filled == self.filled:
+            return
+        for e in (self._edges() if not (self.filled or filled) else (self.rect,)):
+            self.changed(e)
+        self.rect = rect
+        was = self.filled
+        self.filled = filled
+        for e in (self._edges() if not (was or filled) else (self.rect,)):
+            self.changed(e)
+
+    def draw(self, g):
+        x, y, w, h = self.rect
+        if self.filled:
+            g.fill_rect(x, y, w, h, theme.FG)
+        else:
+            g.rect(x, y, w, h, theme.FG, 3)

@@ -63,6 +63,12 @@ class Tap:
     cpu_us: float  # this machine's time for the tap, the flash's own time left out
     pages: int
     erases: int
+    after: str = ""  # the screen on top after the tap ("": the same screen)
+
+    @property
+    def stays(self) -> bool:
+        """An answering tap: on the runner, and the runner still on top after it (Done, an option, Defer)."""
+        return self.screen == "runner" and (self.after or self.screen) == "runner"
 
     def board_ms(self, scale: float, hz: float) -> float:
         return (self.cpu_us * scale / 1000 + self.bytes * 8 / hz * 1000 + self.pages * PROG_PAGE_MS
@@ -81,6 +87,12 @@ class Walk:
     def checklist_taps(self) -> list[Tap]:
         return [t for t in self.taps if t.cl and t.screen in CHECKLIST_SCREENS]
 
+    @property
+    def answering_taps(self) -> list[Tap]:
+        """The taps the budget holds: those that answer an item and leave the runner on top (a tap that opens a
+        measure's list or the pad, or comes back from one, paints a whole screen by nature: reported apart)."""
+        return [t for t in self.checklist_taps if t.stays]
+
 
 def parse(lines) -> Walk:
     """The walk's JSON lines (other lines, such as mpremote's, are passed over)."""
@@ -96,7 +108,8 @@ def parse(lines) -> Walk:
             # each program is at least one page; the bytes of all of them, a page each 256 or part
             pages = max(int(d.get("progs", 0)), -(-int(d.get("prog_bytes", 0)) // PAGE_BYTES))
             taps.append(Tap(str(d["tap"]), d.get("cl"), d["screen"], int(d["bytes"]),
-                            float(d["us"] - d.get("io_us", 0)), pages, int(d.get("erases", 0))))
+                            float(d["us"] - d.get("io_us", 0)), pages, int(d.get("erases", 0)),
+                            str(d.get("after", ""))))
             measured.append(d["us"] / 1000)
         elif "edges" in d:
             edges[d["cl"]] = (int(d["edges"]), int(d["taken"]))
@@ -135,9 +148,13 @@ def percentile(values: list[float], q: float) -> float:
 def figures(walk: Walk, scale: float | None = None) -> dict:
     """The tap budget's figures: bytes per checklist tap (of a frame) and modelled tap-to-ink at both clocks."""
     scale = REF_BOARD_US / walk.ref_us if scale is None else scale
-    taps = walk.checklist_taps
+    taps = walk.answering_taps or walk.checklist_taps
+    every = walk.checklist_taps
     share = [t.bytes / FRAME_BYTES for t in taps]
-    out = {"taps": len(taps), "all_taps": len(walk.taps), "scale": scale,
+    out = {"taps": len(taps), "all_taps": len(walk.taps), "scale": scale, "checklist_taps": len(every),
+           "screen_taps_mean": sum(t.bytes for t in every if not t.stays) / FRAME_BYTES / max(
+               1, len([t for t in every if not t.stays])),
+           "all_p95_ms": percentile([t.board_ms(scale, LCD_HZ) for t in every], 0.95),
            "bytes_mean": sum(share) / len(share), "bytes_worst": max(share),
            "worst_tap": max(taps, key=lambda t: t.bytes).label,
            "erasing_taps": sum(1 for t in taps if t.erases) / len(taps)}
@@ -160,9 +177,13 @@ def report(walk: Walk) -> list[str]:
     covered = sum(t for _e, t in f["edges"].values())
     edges = sum(e for e, _t in f["edges"].values())
     lines = [
-        f"tap budget: runner walk of {f['all_taps']} taps ({f['taps']} on a checklist's screens), every item and "
-        f"option of {len(f['edges'])} checklists ({covered} of {edges} branches taken)",
-        f"tap budget: bytes on the display bus per checklist tap: mean {f['bytes_mean']:.1%} of a frame "
+        f"tap budget: runner walk of {f['all_taps']} taps ({f['checklist_taps']} on a checklist's screens, "
+        f"{f['taps']} of them answer an item on the runner), every item and option of {len(f['edges'])} checklists "
+        f"({covered} of {edges} branches taken)",
+        f"tap budget: the other {f['checklist_taps'] - f['taps']} checklist taps open or close a measure's list or "
+        f"the pad: mean {f['screen_taps_mean']:.1%} of a frame each (a new screen); all {f['checklist_taps']} "
+        f"checklist taps: modelled p95 {f['all_p95_ms']:.0f} ms at {LCD_HZ / 1e6:.0f} MHz",
+        f"tap budget: bytes on the display bus per answering tap: mean {f['bytes_mean']:.1%} of a frame "
         f"(budget <= {BUDGET_MEAN:.0%}), worst {f['bytes_worst']:.1%} (\"{f['worst_tap']}\"; budget <= "
         f"{BUDGET_WORST:.0%})",
         f"tap budget: modelled tap-to-ink on the reference board at {LCD_HZ / 1e6:.0f} MHz: p50 {f['lcd_p50_ms']:.0f} "

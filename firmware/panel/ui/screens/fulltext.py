@@ -1,7 +1,8 @@
 # panel/ui/screens/fulltext.py — full texts to read: a checklist step's source text, the cautions in force.
 #
-# arg: {"title", "blocks": ((kind, text), ...)} with kind "h" (a heading), "p" (text) or "c" (a caution,
-# amber). Every text is wrapped at spaces in the 24 px font and paged, never cut short (the runner shows
+# arg: {"title", "blocks": ((kind, text), ...)} with kind "h" (a heading), "p" (text), "c" (a caution,
+# amber), "l" (a line of the checklist's list), "x" (the current item's line: inverted, the ECL's box) or "n"
+# (a branch not taken, grey). Every text is wrapped at spaces in the 24 px font and paged, never cut short (the runner shows
 # short labels; this screen holds the words they stand for): ▲ / ▼ page down the right edge, as a list
 # does, Back below. Only the page shown is made into widgets (panel RAM).
 
@@ -9,22 +10,31 @@ from panel.ui import theme
 from panel.ui.core import Screen
 from panel.ui.fonts import body, small
 from panel.ui.text import wrap
-from panel.ui.widgets import Button, Label
+from panel.ui.widgets import Box, Button, Label
 
 GAP = 6  # px between two blocks
 
 
 def lines_of(blocks, w):
-    """[(font, colour, text, gap before)] of the blocks wrapped to w px."""
+    """[(font, colour, text, gap before, face)] of the blocks wrapped to w px; face: a fill behind the line or
+    None."""
     out = []
     for kind, text in blocks:
         gap = GAP if out and out[-1][0] is not small else 0  # none under a heading
         if kind == "h":
-            out.append((small, theme.ACCENT, text.upper(), gap + 4 if out else 0))
+            out.append((small, theme.ACCENT, text.upper(), gap + 4 if out else 0, None))
             continue
-        colour = theme.ACCENT if kind == "c" else theme.FG
+        colour, face = theme.FG, None
+        if kind == "c":
+            colour = theme.ACCENT
+        elif kind == "n":
+            colour = theme.DIM
+        elif kind == "x":
+            colour, face = theme.BG, theme.FG
+        if kind in "lnx":
+            gap = 2 if out and out[-1][0] is not small else 0
         for line in wrap(body, text, w):
-            out.append((body, colour, line, gap))
+            out.append((body, colour, line, gap, face))
             gap = 0
     return out
 
@@ -34,7 +44,7 @@ def pages_of(lines, h):
     starts = [0]
     used = 0
     for i in range(len(lines)):
-        font, _c, _t, gap = lines[i]
+        font, _c, _t, gap, _f = lines[i]
         lh = font.HEIGHT + (gap if used else 0)
         heading = font is small
         if used and (used + lh > h or (heading and used + lh + body.HEIGHT > h)):
@@ -84,9 +94,11 @@ class FullText(Screen):
         end = self.starts[self.page + 1] if self.page + 1 < len(self.starts) else len(self.lines)
         first = True
         while i < end:
-            font, colour, text, gap = self.lines[i]
+            font, colour, text, gap, face = self.lines[i]
             if not first:
                 y += gap
+            if face is not None:
+                self.shown.append(self.add(Box(x - 4, y, w + 8, font.HEIGHT, True)))
             self.shown.append(self.add(Label(x, y, w, text, font, colour)))
             y += font.HEIGHT
             first = False
