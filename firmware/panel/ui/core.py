@@ -56,6 +56,7 @@ class Gfx:
         self.ox = 0
         self.oy = 0
         self.h = 0  # the band's height: text wholly above or below it is not drawn (a glyph costs a Python call)
+        self.w = 0  # the band's width: a glyph wholly left or right of it is not drawn either
 
     def fill_rect(self, x, y, w, h, c):
         self.fb.fill_rect(x - self.ox, y - self.oy, w, h, c)
@@ -73,7 +74,7 @@ class Gfx:
     def text(self, font, s, x, y, c):
         if y + font.HEIGHT <= self.oy or y >= self.oy + self.h:  # every glyph lies within its line's height
             return
-        _draw(self.fb, font, s, x - self.ox, y - self.oy, c)
+        _draw(self.fb, font, s, x - self.ox, y - self.oy, c, self.w, self.h)
 
 
 class Widget:
@@ -330,6 +331,7 @@ class UI:
             g.ox = x
             g.oy = y0
             g.h = bh
+            g.w = w
             band = (x, y0, w, bh)
             for wd in widgets:
                 if overlap(wd.rect, band) is not None:

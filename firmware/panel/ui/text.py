@@ -79,8 +79,12 @@ def wrap(font, s, w, lines=0):
     return out
 
 
-def draw(fb, font, s, x, y, colour):
-    """Draw `s` with the top of its line at (x, y) in `colour`; return the x after it."""
+def draw(fb, font, s, x, y, colour, cw=0, ch_=0):
+    """Draw `s` with the top of its line at (x, y) in `colour`; return the x after it.
+
+    cw, ch_: the target's width and height when known (a band of the screen): a glyph whose ink lies wholly
+    outside them is passed over before its bitmap is copied (a glyph costs a Python call, and a line of the
+    large font crosses eleven 4-row bands: make tapink's CPU)."""
     global _palette
     import framebuf
 
@@ -93,9 +97,12 @@ def draw(fb, font, s, x, y, colour):
     scratch = _scratch
     for ch in s:
         g = _glyph(font, ch)
-        off = (index[g] << 8) | index[g + 1]
         w = index[g + 2]
         rows = index[g + 5]
+        if cw and (x >= cw or x + w <= 0 or y + index[g + 4] >= ch_ or y + index[g + 4] + rows <= 0):
+            x += index[g + 3]
+            continue
+        off = (index[g] << 8) | index[g + 1]
         if rows and ch != " ":
             n = ((w + 7) >> 3) * rows
             scratch[0:n] = bits[off:off + n]
