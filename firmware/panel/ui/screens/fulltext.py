@@ -18,7 +18,7 @@ GAP = 6  # px between two blocks
 def lines_of(blocks, w):
     """[(font, colour, text, gap before, face)] of the blocks wrapped to w px; face: a fill behind the line or
     None."""
-    out = []
+    out = []  # type: list
     for kind, text in blocks:
         gap = GAP if out and out[-1][0] is not small else 0  # none under a heading
         if kind == "h":

@@ -200,7 +200,7 @@ class Runner(Screen):
         measures = [self._measure_cell(run, it, m) for m in it.get("m", ())]
         if it["k"] == DECISION:
             if len(it["o"]) > MAX_OPTIONS:
-                opts = [("Choose…", None, lambda _b: self._choose(), False)]
+                opts = [("Choose…", None, self._choose_tap, False)]  # type: list
             else:
                 opts = [(o[1], None, lambda _b, o=o[0]: self._decide(o), False) for o in it["o"]]
             self._row("act", opts)
@@ -361,6 +361,9 @@ class Runner(Screen):
             self.ui.pick(m[1], m[2], on)
         else:
             self.ui.number(m[1], m[2], m[3], m[4], m[5], on)
+
+    def _choose_tap(self, _b):
+        self._choose()
 
     def _choose(self):
         """A decision with more than three options: every option whole, on its own line of a list."""
